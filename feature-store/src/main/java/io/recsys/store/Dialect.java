@@ -1,0 +1,119 @@
+package io.recsys.store;
+
+/**
+ * The SQL that differs between PostgreSQL and the embedded H2 database. Everything else — connections, batching,
+ * mapping, the feature maths — is one code path.
+ */
+enum Dialect {
+    POSTGRESQL("postgresql") {
+        @Override
+        String upsertLog() {
+            return "INSERT INTO feature_log (" + ROW_COLUMNS + ") VALUES (" + ROW_PARAMS + ")"
+                    + " ON CONFLICT (entity_type, entity_id, ts) DO UPDATE SET " + updateSet("EXCLUDED");
+        }
+
+        @Override
+        String upsertLatest() {
+            return "INSERT INTO feature_latest (" + ROW_COLUMNS + ") VALUES (" + ROW_PARAMS + ")"
+                    + " ON CONFLICT (entity_type, entity_id) DO UPDATE SET ts = EXCLUDED.ts, " + updateSet("EXCLUDED")
+                    + " WHERE feature_latest.ts <= EXCLUDED.ts";
+        }
+
+        @Override
+        String insertInteraction() {
+            return "INSERT INTO user_interactions (user_id, ts, item_id, type) VALUES (?, ?, ?, ?)"
+                    + " ON CONFLICT DO NOTHING";
+        }
+
+        @Override
+        String upsertItemAttributes() {
+            return "INSERT INTO item_attributes (item_id, category, subcategory, updated_at) VALUES (?, ?, ?, ?)"
+                    + " ON CONFLICT (item_id) DO UPDATE SET category = EXCLUDED.category,"
+                    + " subcategory = EXCLUDED.subcategory, updated_at = EXCLUDED.updated_at";
+        }
+    },
+
+    H2("h2") {
+        @Override
+        String upsertLog() {
+            return "MERGE INTO feature_log (" + ROW_COLUMNS + ") KEY (entity_type, entity_id, ts) VALUES ("
+                    + ROW_PARAMS + ")";
+        }
+
+        @Override
+        String upsertLatest() {
+            return "MERGE INTO feature_latest t USING (VALUES (" + ROW_PARAMS + ")) s(" + ROW_COLUMNS + ")"
+                    + " ON t.entity_type = s.entity_type AND t.entity_id = s.entity_id"
+                    + " WHEN MATCHED AND t.ts <= s.ts THEN UPDATE SET ts = s.ts, " + updateSet("s")
+                    + " WHEN NOT MATCHED THEN INSERT (" + ROW_COLUMNS + ") VALUES (" + prefixed("s") + ")";
+        }
+
+        @Override
+        String insertInteraction() {
+            return "MERGE INTO user_interactions (user_id, ts, item_id, type) KEY (user_id, ts, item_id, type)"
+                    + " VALUES (?, ?, ?, ?)";
+        }
+
+        @Override
+        String upsertItemAttributes() {
+            return "MERGE INTO item_attributes (item_id, category, subcategory, updated_at) KEY (item_id)"
+                    + " VALUES (?, ?, ?, ?)";
+        }
+    };
+
+    static final String VALUE_COLUMNS = "impressions, clicks, views, add_to_carts, purchases, examinations,"
+            + " decayed_clicks, first_seen, written_at";
+    static final String ROW_COLUMNS = "entity_type, entity_id, ts, " + VALUE_COLUMNS;
+    static final String ROW_PARAMS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+
+    private final String flywayVendor;
+
+    Dialect(String flywayVendor) {
+        this.flywayVendor = flywayVendor;
+    }
+
+    abstract String upsertLog();
+
+    abstract String upsertLatest();
+
+    abstract String insertInteraction();
+
+    abstract String upsertItemAttributes();
+
+    String migrationLocation() {
+        return "classpath:db/migration/" + flywayVendor;
+    }
+
+    static Dialect forUrl(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            return POSTGRESQL;
+        }
+        if (jdbcUrl.startsWith("jdbc:h2:")) {
+            return H2;
+        }
+        throw new IllegalArgumentException("unsupported store URL '" + jdbcUrl
+                + "': use jdbc:postgresql://HOST:PORT/DB or jdbc:h2:file:PATH");
+    }
+
+    private static String updateSet(String source) {
+        StringBuilder set = new StringBuilder();
+        for (String column : VALUE_COLUMNS.split(", ")) {
+            if (!set.isEmpty()) {
+                set.append(", ");
+            }
+            set.append(column).append(" = ").append(source).append('.').append(column);
+        }
+        return set.toString();
+    }
+
+    private static String prefixed(String source) {
+        StringBuilder values = new StringBuilder();
+        for (String column : ROW_COLUMNS.split(", ")) {
+            if (!values.isEmpty()) {
+                values.append(", ");
+            }
+            values.append(source).append('.').append(column);
+        }
+        return values.toString();
+    }
+}

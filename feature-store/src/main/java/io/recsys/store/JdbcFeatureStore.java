@@ -1,0 +1,444 @@
+package io.recsys.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.recsys.schema.event.ItemAttributes;
+import io.recsys.schema.feature.Counters;
+import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.EntityType;
+import io.recsys.schema.feature.FeatureDerivation;
+import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.schema.feature.FeatureRow;
+import io.recsys.schema.feature.FeatureVector;
+import io.recsys.schema.feature.Interaction;
+import io.recsys.schema.feature.RowsAsOf;
+import org.flywaydb.core.Flyway;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The feature store over JDBC: PostgreSQL in production, embedded H2 by default, one code path for both.
+ * Schema changes are Flyway migrations applied on open.
+ */
+public final class JdbcFeatureStore implements OnlineStore, OfflineStore, FeatureWriter, AutoCloseable {
+
+    private static final String ROW_SELECT = "ts, " + Dialect.VALUE_COLUMNS;
+
+    private final String url;
+    private final Dialect dialect;
+    private final HikariDataSource dataSource;
+    private final FeatureDerivation derivation;
+    private final Clock clock;
+
+    private JdbcFeatureStore(String url, FeatureRegistry registry, Clock clock, int poolSize) {
+        this.url = url;
+        this.dialect = Dialect.forUrl(url);
+        this.derivation = new FeatureDerivation(registry);
+        this.clock = clock;
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("feature-store");
+        config.setConnectionTimeout(10_000);
+        config.setInitializationFailTimeout(10_000);
+        try {
+            this.dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("cannot connect to the feature store at " + redact(url) + ": "
+                    + rootMessage(e), e);
+        }
+        Flyway.configure().dataSource(dataSource).locations(dialect.migrationLocation()).load().migrate();
+    }
+
+    public static JdbcFeatureStore open(String url, FeatureRegistry registry) {
+        return open(url, registry, Clock.systemUTC(), 4);
+    }
+
+    public static JdbcFeatureStore open(String url, FeatureRegistry registry, Clock clock, int poolSize) {
+        return new JdbcFeatureStore(withWriteSettings(url), registry, clock, poolSize);
+    }
+
+    /** PostgreSQL rewrites batched inserts into multi-row statements only when asked to (several times faster). */
+    static String withWriteSettings(String url) {
+        if (Dialect.forUrl(url) == Dialect.POSTGRESQL && !url.contains("reWriteBatchedInserts")) {
+            return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+        }
+        return url;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public FeatureRegistry registry() {
+        return derivation.registry();
+    }
+
+    @Override
+    public Map<EntityKey, FeatureVector> readLatest(Collection<EntityKey> entities) {
+        long now = clock.millis();
+        List<PointInTimeQuery> queries = new ArrayList<>();
+        for (EntityKey entity : entities) {
+            queries.add(new PointInTimeQuery(entity, now));
+        }
+        Map<EntityKey, FeatureVector> result = new LinkedHashMap<>();
+        for (FeatureVector vector : readAsOf(queries)) {
+            result.put(vector.entity(), vector);
+        }
+        return result;
+    }
+
+    @Override
+    public FeatureVector readAsOf(EntityKey entity, long atMillis) {
+        return readAsOf(List.of(new PointInTimeQuery(entity, atMillis))).get(0);
+    }
+
+    @Override
+    public List<FeatureVector> readAsOf(List<PointInTimeQuery> queries) {
+        Set<Duration> windows = derivation.registry().windows();
+        try (Connection connection = dataSource.getConnection()) {
+            Map<PointInTimeQuery, List<Interaction>> recent = new HashMap<>();
+            Map<PointInTimeQuery, List<String>> categories = new HashMap<>();
+            Set<RowLookup> lookups = new LinkedHashSet<>();
+            for (PointInTimeQuery query : queries) {
+                EntityKey entity = query.entity();
+                long t = query.atMillis();
+                addWindowLookups(lookups, entity, t, windows);
+                addWindowLookups(lookups, EntityKey.GLOBAL, t, windows);
+                if (entity.type() == EntityType.USER) {
+                    recent.put(query, recentInteractions(connection, entity.id(), t));
+                    List<String> userCategories = categoriesOf(connection, entity.id());
+                    categories.put(query, userCategories);
+                    for (String category : userCategories) {
+                        lookups.add(new RowLookup(EntityType.USER_CATEGORY, compositeId(entity.id(), category), t));
+                    }
+                }
+            }
+            Map<RowLookup, FeatureRow> rows = latestBefore(connection, new ArrayList<>(lookups));
+            List<FeatureVector> vectors = new ArrayList<>(queries.size());
+            for (PointInTimeQuery query : queries) {
+                long t = query.atMillis();
+                Map<String, FeatureRow> userCategories = new LinkedHashMap<>();
+                for (String category : categories.getOrDefault(query, List.of())) {
+                    FeatureRow row = rows.get(new RowLookup(EntityType.USER_CATEGORY,
+                            compositeId(query.entity().id(), category), t));
+                    if (row != null) {
+                        userCategories.put(category, row);
+                    }
+                }
+                vectors.add(derivation.derive(query.entity(), t, rowsAsOf(rows, query.entity(), t, windows),
+                        rowsAsOf(rows, EntityKey.GLOBAL, t, windows), recent.getOrDefault(query, List.of()),
+                        userCategories));
+            }
+            return vectors;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("feature read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The newest row written for an entity, whatever its time. */
+    public Optional<FeatureRow> latestRow(EntityKey entity) {
+        String sql = "SELECT " + ROW_SELECT + " FROM feature_latest WHERE entity_type = ? AND entity_id = ?";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, entity.type().wireName());
+            statement.setString(2, entity.id());
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(readRow(entity.type(), entity.id(), rs, 1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("feature read failed: " + e.getMessage(), e);
+        }
+    }
+
+    public Map<String, ItemAttributes> itemAttributes(Collection<String> itemIds) {
+        Map<String, ItemAttributes> result = new HashMap<>();
+        String sql = "SELECT item_id, category, subcategory FROM item_attributes WHERE item_id = ?";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (String itemId : itemIds) {
+                statement.setString(1, itemId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (rs.next()) {
+                        result.put(itemId, new ItemAttributes(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("item attribute read failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void write(Collection<FeatureRow> rows, Collection<Interaction> interactions,
+                      Collection<ItemAttributes> items) {
+        long writtenAt = clock.millis();
+        Map<RowLookup, FeatureRow> logRows = new LinkedHashMap<>();
+        Map<EntityKey, FeatureRow> latestRows = new HashMap<>();
+        for (FeatureRow row : rows) {
+            logRows.put(new RowLookup(row.entityType(), row.entityId(), row.ts()), row);
+            latestRows.merge(row.key(), row, (old, candidate) -> candidate.ts() >= old.ts() ? candidate : old);
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                writeRows(connection, dialect.upsertLog(), logRows.values(), writtenAt);
+                writeRows(connection, dialect.upsertLatest(), latestRows.values(), writtenAt);
+                writeInteractions(connection, interactions);
+                writeItems(connection, items, writtenAt);
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("feature write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes log rows and interactions older than {@code cutoffMillis}, keeping each entity's last row before the
+     * cutoff so that reads at any t with t - 24h &gt;= cutoff stay exact.
+     *
+     * @return rows deleted
+     */
+    public int deleteBefore(long cutoffMillis) {
+        String logSql = "DELETE FROM feature_log WHERE ts < ? AND EXISTS (SELECT 1 FROM feature_log n"
+                + " WHERE n.entity_type = feature_log.entity_type AND n.entity_id = feature_log.entity_id"
+                + " AND n.ts > feature_log.ts AND n.ts < ?)";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement log = connection.prepareStatement(logSql);
+             PreparedStatement interactions = connection.prepareStatement(
+                     "DELETE FROM user_interactions WHERE ts < ?")) {
+            log.setLong(1, cutoffMillis);
+            log.setLong(2, cutoffMillis);
+            interactions.setLong(1, cutoffMillis);
+            return log.executeUpdate() + interactions.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("retention failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private static void addWindowLookups(Set<RowLookup> lookups, EntityKey entity, long t, Set<Duration> windows) {
+        lookups.add(new RowLookup(entity.type(), entity.id(), t));
+        for (Duration window : windows) {
+            lookups.add(new RowLookup(entity.type(), entity.id(), t - window.toMillis()));
+        }
+    }
+
+    private static RowsAsOf rowsAsOf(Map<RowLookup, FeatureRow> rows, EntityKey entity, long t, Set<Duration> windows) {
+        Map<Duration, FeatureRow> starts = new HashMap<>();
+        for (Duration window : windows) {
+            FeatureRow row = rows.get(new RowLookup(entity.type(), entity.id(), t - window.toMillis()));
+            if (row != null) {
+                starts.put(window, row);
+            }
+        }
+        return new RowsAsOf(rows.get(new RowLookup(entity.type(), entity.id(), t)), starts);
+    }
+
+    private Map<RowLookup, FeatureRow> latestBefore(Connection connection, List<RowLookup> lookups) throws SQLException {
+        return dialect == Dialect.POSTGRESQL ? latestBeforeInOneQuery(connection, lookups)
+                : latestBeforeOneByOne(connection, lookups);
+    }
+
+    /** PostgreSQL: every lookup in one round trip, an index seek each. */
+    private static Map<RowLookup, FeatureRow> latestBeforeInOneQuery(Connection connection, List<RowLookup> lookups)
+            throws SQLException {
+        Map<RowLookup, FeatureRow> result = new HashMap<>();
+        if (lookups.isEmpty()) {
+            return result;
+        }
+        String sql = "SELECT q.ord, l.* FROM unnest(?::varchar[], ?::varchar[], ?::bigint[]) WITH ORDINALITY"
+                + " AS q(entity_type, entity_id, before_ts, ord) CROSS JOIN LATERAL (SELECT " + ROW_SELECT
+                + " FROM feature_log f WHERE f.entity_type = q.entity_type AND f.entity_id = q.entity_id COLLATE \"C\""
+                + " AND f.ts < q.before_ts ORDER BY f.ts DESC LIMIT 1) l";
+        String[] types = new String[lookups.size()];
+        String[] ids = new String[lookups.size()];
+        Long[] befores = new Long[lookups.size()];
+        for (int i = 0; i < lookups.size(); i++) {
+            types[i] = lookups.get(i).type().wireName();
+            ids[i] = lookups.get(i).id();
+            befores[i] = lookups.get(i).before();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            Array typeArray = connection.createArrayOf("varchar", types);
+            Array idArray = connection.createArrayOf("varchar", ids);
+            Array beforeArray = connection.createArrayOf("bigint", befores);
+            statement.setArray(1, typeArray);
+            statement.setArray(2, idArray);
+            statement.setArray(3, beforeArray);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    RowLookup lookup = lookups.get((int) rs.getLong(1) - 1);
+                    result.put(lookup, readRow(lookup.type(), lookup.id(), rs, 2));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Embedded H2: in-process, so a seek per lookup costs no round trip. */
+    private static Map<RowLookup, FeatureRow> latestBeforeOneByOne(Connection connection, List<RowLookup> lookups)
+            throws SQLException {
+        Map<RowLookup, FeatureRow> result = new HashMap<>();
+        String sql = "SELECT " + ROW_SELECT + " FROM feature_log WHERE entity_type = ? AND entity_id = ? AND ts < ?"
+                + " ORDER BY ts DESC LIMIT 1";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (RowLookup lookup : lookups) {
+                statement.setString(1, lookup.type().wireName());
+                statement.setString(2, lookup.id());
+                statement.setLong(3, lookup.before());
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (rs.next()) {
+                        result.put(lookup, readRow(lookup.type(), lookup.id(), rs, 1));
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    private List<Interaction> recentInteractions(Connection connection, String userId, long t) throws SQLException {
+        String sql = "SELECT ts, item_id, type FROM user_interactions WHERE user_id = ? AND ts < ?"
+                + " ORDER BY ts DESC, item_id DESC LIMIT ?";
+        List<Interaction> result = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, userId);
+            statement.setLong(2, t);
+            statement.setInt(3, derivation.registry().recentItems());
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new Interaction(userId, rs.getLong(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Categories the user has ever had events in: a prefix range over user|category ids. */
+    private static List<String> categoriesOf(Connection connection, String userId) throws SQLException {
+        String prefix = userId + EntityKey.COMPOSITE_SEPARATOR;
+        String sql = "SELECT entity_id FROM feature_latest WHERE entity_type = ? AND entity_id >= ? AND entity_id < ?";
+        List<String> result = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, EntityType.USER_CATEGORY.wireName());
+            statement.setString(2, prefix);
+            statement.setString(3, userId + (char) (EntityKey.COMPOSITE_SEPARATOR + 1));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    result.add(rs.getString(1).substring(prefix.length()));
+                }
+            }
+        }
+        return result;
+    }
+
+    private static String compositeId(String userId, String category) {
+        return userId + EntityKey.COMPOSITE_SEPARATOR + category;
+    }
+
+    private static FeatureRow readRow(EntityType type, String id, ResultSet rs, int first) throws SQLException {
+        long ts = rs.getLong(first);
+        Counters counters = new Counters(rs.getLong(first + 1), rs.getLong(first + 2), rs.getLong(first + 3),
+                rs.getLong(first + 4), rs.getLong(first + 5), rs.getDouble(first + 6), rs.getDouble(first + 7),
+                rs.getLong(first + 8));
+        return new FeatureRow(type, id, ts, counters);
+    }
+
+    private static void writeRows(Connection connection, String sql, Collection<FeatureRow> rows, long writtenAt)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (FeatureRow row : rows) {
+                Counters c = row.counters();
+                statement.setString(1, row.entityType().wireName());
+                statement.setString(2, row.entityId());
+                statement.setLong(3, row.ts());
+                statement.setLong(4, c.impressions());
+                statement.setLong(5, c.clicks());
+                statement.setLong(6, c.views());
+                statement.setLong(7, c.addToCarts());
+                statement.setLong(8, c.purchases());
+                statement.setDouble(9, c.examinations());
+                statement.setDouble(10, c.decayedClicks());
+                statement.setLong(11, c.firstSeen());
+                statement.setLong(12, writtenAt);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    private void writeInteractions(Connection connection, Collection<Interaction> interactions) throws SQLException {
+        if (interactions.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(dialect.insertInteraction())) {
+            for (Interaction interaction : new LinkedHashSet<>(interactions)) {
+                statement.setString(1, interaction.userId());
+                statement.setLong(2, interaction.ts());
+                statement.setString(3, interaction.itemId());
+                statement.setString(4, interaction.type());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    private void writeItems(Connection connection, Collection<ItemAttributes> items, long writtenAt)
+            throws SQLException {
+        if (items.isEmpty()) {
+            return;
+        }
+        Map<String, ItemAttributes> latest = new LinkedHashMap<>();
+        for (ItemAttributes item : items) {
+            latest.put(item.itemId(), item);
+        }
+        try (PreparedStatement statement = connection.prepareStatement(dialect.upsertItemAttributes())) {
+            for (ItemAttributes item : latest.values()) {
+                statement.setString(1, item.itemId());
+                statement.setString(2, item.category());
+                statement.setString(3, item.subcategory());
+                statement.setLong(4, writtenAt);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    static String redact(String url) {
+        return url.replaceAll("password=[^&;]*", "password=***");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

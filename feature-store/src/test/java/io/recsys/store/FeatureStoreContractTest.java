@@ -1,0 +1,206 @@
+package io.recsys.store;
+
+import io.recsys.schema.event.ItemAttributes;
+import io.recsys.schema.feature.Counters;
+import io.recsys.schema.feature.Delta;
+import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.EntityType;
+import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.schema.feature.FeatureRow;
+import io.recsys.schema.feature.FeatureVector;
+import io.recsys.schema.feature.Interaction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Every backend passes the same contract: the embedded H2 store and PostgreSQL. */
+abstract class FeatureStoreContractTest {
+
+    static final long HOUR = 3_600_000L;
+    static final long T0 = Instant.parse("2019-11-13T00:00:00Z").toEpochMilli();
+    static final FeatureRegistry REGISTRY = FeatureRegistry.load();
+
+    JdbcFeatureStore store;
+
+    abstract String freshUrl();
+
+    void dropDatabase(String url) {
+    }
+
+    private String url;
+
+    @BeforeEach
+    void openStore() {
+        url = freshUrl();
+        store = JdbcFeatureStore.open(url, REGISTRY, Clock.fixed(Instant.ofEpochMilli(T0 + 48 * HOUR), ZoneOffset.UTC), 2);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+        dropDatabase(url);
+    }
+
+    /** Cumulative rows for a list of impression times, like the job writes them. */
+    static List<FeatureRow> impressionsAt(EntityKey entity, long... times) {
+        List<FeatureRow> rows = new ArrayList<>();
+        Counters counters = Counters.ZERO;
+        long previous = times.length == 0 ? 0 : times[0];
+        for (long ts : times) {
+            counters = counters.advance(previous, ts, new Delta(1, 0, 0, 0, 0, 1.0), REGISTRY.halfLifeMillis());
+            previous = ts;
+            if (!rows.isEmpty() && rows.get(rows.size() - 1).ts() == ts) {
+                rows.remove(rows.size() - 1);
+            }
+            rows.add(new FeatureRow(entity.type(), entity.id(), ts, counters));
+        }
+        return rows;
+    }
+
+    @Test
+    void windowCountsIncludeTheWindowStartAndExcludeTheReadInstant() {
+        EntityKey item = EntityKey.item("i1");
+        long[] times = {T0, T0 + HOUR / 2, T0 + HOUR, T0 + HOUR, T0 + 2 * HOUR};
+        store.write(impressionsAt(item, times), List.of(), List.of());
+
+        assertThat(store.readAsOf(item, T0).values()).containsEntry("impressions_1h", 0L);
+        assertThat(store.readAsOf(item, T0 + 1).values()).containsEntry("impressions_1h", 1L);
+        assertThat(store.readAsOf(item, T0 + HOUR).values()).containsEntry("impressions_1h", 2L);
+        // [T0 + 1ms, T0 + 1h + 1ms) holds the events at T0 + 30min and the two at T0 + 1h
+        assertThat(store.readAsOf(item, T0 + HOUR + 1).values()).containsEntry("impressions_1h", 3L);
+        assertThat(store.readAsOf(item, T0 + 2 * HOUR + 1).values())
+                .containsEntry("impressions_1h", 1L)
+                .containsEntry("impressions_24h", 5L);
+    }
+
+    @Test
+    void windowCountsMatchBruteForceAtRandomInstants() {
+        Random random = new Random(7);
+        long[] times = new long[400];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = T0 + random.nextInt((int) (30 * HOUR));
+        }
+        java.util.Arrays.sort(times);
+        EntityKey item = EntityKey.item("i2");
+        store.write(impressionsAt(item, times), List.of(), List.of());
+        for (int probe = 0; probe < 60; probe++) {
+            long t = T0 - HOUR + random.nextInt((int) (33 * HOUR));
+            long oneHour = java.util.Arrays.stream(times).filter(ts -> ts >= t - HOUR && ts < t).count();
+            long oneDay = java.util.Arrays.stream(times).filter(ts -> ts >= t - 24 * HOUR && ts < t).count();
+            assertThat(store.readAsOf(item, t).values())
+                    .as("at %s", Instant.ofEpochMilli(t))
+                    .containsEntry("impressions_1h", oneHour)
+                    .containsEntry("impressions_24h", oneDay);
+        }
+    }
+
+    @Test
+    void pointInTimeReadNeverSeesARowWrittenAtOrAfterTheReadInstant() {
+        EntityKey item = EntityKey.item("leaky");
+        long t = T0 + 5 * HOUR;
+        // A deliberately leaking history: a burst of clicks exactly at t and just after it.
+        List<FeatureRow> rows = new ArrayList<>(impressionsAt(item, T0 + HOUR, t, t + 1));
+        Counters big = new Counters(1_000, 900, 0, 0, 0, 1_000, 900, T0 + HOUR);
+        rows.add(new FeatureRow(EntityType.ITEM, item.id(), t, big));
+        store.write(rows, List.of(new Interaction("u1", t, "leaky", "click")), List.of());
+
+        FeatureVector atT = store.readAsOf(item, t);
+        assertThat(atT.values())
+                .containsEntry("impressions_24h", 1L)
+                .containsEntry("clicks_24h", 0L)
+                .containsEntry("popularity", 0.0);
+        assertThat((List<?>) store.readAsOf(EntityKey.user("u1"), t).values().get("recent_items")).isEmpty();
+        assertThat((List<?>) store.readAsOf(EntityKey.user("u1"), t + 1).values().get("recent_items")).hasSize(1);
+    }
+
+    @Test
+    void writingTheSameBatchTwiceLeavesTheSameValues() {
+        EntityKey item = EntityKey.item("i3");
+        List<FeatureRow> rows = impressionsAt(item, T0, T0 + 10, T0 + 20);
+        store.write(rows, List.of(), List.of());
+        Map<String, Object> once = store.readAsOf(item, T0 + HOUR).values();
+        store.write(rows, List.of(), List.of());
+        assertThat(store.readAsOf(item, T0 + HOUR).values()).isEqualTo(once);
+    }
+
+    @Test
+    void latestRowDoesNotRegressWhenAnOlderRowArrivesLater() {
+        EntityKey item = EntityKey.item("i4");
+        List<FeatureRow> rows = impressionsAt(item, T0, T0 + 10);
+        store.write(List.of(rows.get(1)), List.of(), List.of());
+        store.write(List.of(rows.get(0)), List.of(), List.of());
+        assertThat(store.latestRow(item)).get().extracting(FeatureRow::ts).isEqualTo(T0 + 10);
+    }
+
+    @Test
+    void onlineReadReturnsEveryRequestedEntityIncludingUnknownOnes() {
+        store.write(impressionsAt(EntityKey.item("a"), T0 + 40 * HOUR), List.of(), List.of());
+        store.write(impressionsAt(EntityKey.item("b"), T0 + 47 * HOUR, T0 + 47 * HOUR + 5), List.of(), List.of());
+        Map<EntityKey, FeatureVector> latest = store.readLatest(
+                List.of(EntityKey.item("a"), EntityKey.item("b"), EntityKey.item("never")));
+        assertThat(latest).hasSize(3);
+        assertThat(latest.get(EntityKey.item("a")).values()).containsEntry("impressions_24h", 1L)
+                .containsEntry("impressions_1h", 0L);
+        assertThat(latest.get(EntityKey.item("b")).values()).containsEntry("impressions_1h", 2L);
+        assertThat(latest.get(EntityKey.item("never")).values()).containsEntry("impressions_24h", 0L)
+                .containsEntry("first_seen", null);
+    }
+
+    @Test
+    void smoothedCtrShrinksTowardTheGlobalCtr() {
+        EntityKey item = EntityKey.item("c");
+        Counters itemCounts = new Counters(10, 5, 0, 0, 0, 10, 5, T0);
+        Counters globalCounts = new Counters(1_000, 100, 0, 0, 0, 1_000, 100, T0);
+        store.write(List.of(new FeatureRow(EntityType.ITEM, "c", T0, itemCounts),
+                new FeatureRow(EntityType.GLOBAL, EntityKey.GLOBAL_ID, T0, globalCounts)), List.of(), List.of());
+        double m = REGISTRY.priorStrength();
+        assertThat(store.readAsOf(item, T0 + 1).number("ctr_24h")).isCloseTo((5 + m * 0.1) / (10 + m), within(1e-12));
+        assertThat(store.readAsOf(EntityKey.GLOBAL, T0 + 1).number("ctr_24h")).isCloseTo(0.1, within(1e-12));
+    }
+
+    @Test
+    void userFeaturesListRecentItemsNewestFirstAndCategoryAffinity() {
+        EntityKey user = EntityKey.user("u9");
+        List<Interaction> interactions = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            interactions.add(new Interaction("u9", T0 + i * 1000L, "i" + i, "click"));
+        }
+        Counters sports = new Counters(3, 3, 0, 0, 0, 3, 3, T0);
+        Counters news = new Counters(1, 1, 0, 0, 0, 1, 1, T0);
+        store.write(List.of(new FeatureRow(EntityType.USER_CATEGORY, "u9|sports", T0, sports),
+                        new FeatureRow(EntityType.USER_CATEGORY, "u9|news", T0, news),
+                        new FeatureRow(EntityType.USER_CATEGORY, "u99|other", T0, news)),
+                interactions, List.of(new ItemAttributes("i1", "sports", null)));
+
+        Map<String, Object> values = store.readAsOf(user, T0 + HOUR).values();
+        List<?> recent = (List<?>) values.get("recent_items");
+        assertThat(recent).hasSize(REGISTRY.recentItems());
+        assertThat(recent.get(0)).asString().contains("i59");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> affinity = (Map<String, Object>) values.get("category_affinity");
+        assertThat(affinity).containsOnlyKeys("sports", "news");
+        assertThat(((Number) affinity.get("sports")).doubleValue()).isCloseTo(0.75, within(1e-9));
+        assertThat(store.itemAttributes(List.of("i1", "i2"))).containsOnlyKeys("i1");
+    }
+
+    @Test
+    void retentionKeepsTheAnchorRowSoLaterWindowsStayExact() {
+        EntityKey item = EntityKey.item("r");
+        store.write(impressionsAt(item, T0, T0 + HOUR, T0 + 2 * HOUR, T0 + 30 * HOUR), List.of(), List.of());
+        FeatureVector before = store.readAsOf(item, T0 + 30 * HOUR + 1);
+        int deleted = store.deleteBefore(T0 + 3 * HOUR);
+        assertThat(deleted).isEqualTo(2);
+        assertThat(store.readAsOf(item, T0 + 30 * HOUR + 1).values()).isEqualTo(before.values());
+    }
+}
