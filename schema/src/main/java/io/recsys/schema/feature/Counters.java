@@ -23,6 +23,17 @@ public record Counters(long impressions, long clicks, long views, long addToCart
                 examinations + delta.examinations(), decayed + delta.clicks(), Math.min(firstSeen, ts));
     }
 
+    /**
+     * Adds the events of an instant {@code deltaTs} that lies before this row's own time {@code rowTs}: the
+     * counters of a row include everything up to its time, whatever order it arrived in.
+     */
+    public Counters plusEarlier(Delta delta, long deltaTs, long rowTs, double halfLifeMillis) {
+        return new Counters(impressions + delta.impressions(), clicks + delta.clicks(), views + delta.views(),
+                addToCarts + delta.addToCarts(), purchases + delta.purchases(), examinations + delta.examinations(),
+                decayedClicks + delta.clicks() * decayFactor(rowTs - deltaTs, halfLifeMillis),
+                Math.min(firstSeen, deltaTs));
+    }
+
     /** The popularity at {@code atMillis}, given that this row is valued at {@code rowTs}. */
     public double decayedClicksAt(long rowTs, long atMillis, double halfLifeMillis) {
         return decayedClicks == 0.0 ? 0.0 : decayedClicks * decayFactor(atMillis - rowTs, halfLifeMillis);

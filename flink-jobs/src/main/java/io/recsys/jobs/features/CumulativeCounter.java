@@ -1,0 +1,130 @@
+package io.recsys.jobs.features;
+
+import io.recsys.schema.feature.Counters;
+import io.recsys.schema.feature.Delta;
+import io.recsys.schema.feature.FeatureRow;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keyed by entity: keeps cumulative counters and emits, for every event, the entity's cumulative row at its
+ * newest instant, so a click is readable as soon as the sink flushes. Rows hold absolute values, so a replay after
+ * a failure rewrites identical rows.
+ *
+ * <p>Events may arrive out of order within the watermark's bound. An out-of-order event is added to the newest
+ * row at once (that row covers everything up to its time) and leaves the rows between its own instant and the
+ * newest one stale; those are rewritten, once, when the watermark passes them and their instants are folded into
+ * {@code base}. Each instant is thus written at most twice, whatever the disorder, and the state per entity stays
+ * small: only instants newer than the watermark are kept one by one.
+ */
+public class CumulativeCounter extends KeyedProcessFunction<String, CountedEvent, FeatureRow> {
+
+    /** Pending instants are folded at most once per this many ms of event time, to keep timers few. */
+    static final long FOLD_GRANULARITY_MS = 1_000;
+
+    private final double halfLifeMillis;
+    private transient ValueState<CounterPoint> base;
+    private transient ValueState<CounterPoint> head;
+    private transient MapState<Long, Delta> pending;
+    private transient ValueState<StaleRange> stale;
+    private transient Counter outOfOrder;
+    private transient Counter behindBase;
+
+    public CumulativeCounter(double halfLifeMillis) {
+        this.halfLifeMillis = halfLifeMillis;
+    }
+
+    /** Rows at instants in [from, until) were written before an out-of-order event at {@code from} arrived. */
+    public record StaleRange(long from, long until) {
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        base = getRuntimeContext().getState(new ValueStateDescriptor<>("base", CounterPoint.class));
+        head = getRuntimeContext().getState(new ValueStateDescriptor<>("head", CounterPoint.class));
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Long.class, Delta.class));
+        stale = getRuntimeContext().getState(new ValueStateDescriptor<>("stale", StaleRange.class));
+        outOfOrder = getRuntimeContext().getMetricGroup().counter("events_out_of_order");
+        behindBase = getRuntimeContext().getMetricGroup().counter("events_behind_watermark_dropped");
+    }
+
+    @Override
+    public void processElement(CountedEvent event, Context ctx, Collector<FeatureRow> out) throws Exception {
+        long ts = event.ts();
+        CounterPoint folded = base.value();
+        if (folded != null && ts <= folded.ts()) {
+            // Upstream drops late events, so this only happens if an idle source wakes up behind the others.
+            behindBase.inc();
+            return;
+        }
+        Delta previous = pending.get(ts);
+        pending.put(ts, previous == null ? event.delta() : previous.plus(event.delta()));
+        ctx.timerService().registerEventTimeTimer((ts / FOLD_GRANULARITY_MS + 1) * FOLD_GRANULARITY_MS);
+
+        CounterPoint latest = head.value();
+        CounterPoint next;
+        if (latest == null || ts >= latest.ts()) {
+            Counters start = latest == null ? Counters.ZERO : latest.counters();
+            next = new CounterPoint(ts, start.advance(latest == null ? ts : latest.ts(), ts, event.delta(),
+                    halfLifeMillis));
+        } else {
+            outOfOrder.inc();
+            next = new CounterPoint(latest.ts(),
+                    latest.counters().plusEarlier(event.delta(), ts, latest.ts(), halfLifeMillis));
+            StaleRange range = stale.value();
+            stale.update(range == null ? new StaleRange(ts, latest.ts())
+                    : new StaleRange(Math.min(range.from(), ts), Math.max(range.until(), latest.ts())));
+        }
+        head.update(next);
+        out.collect(new FeatureRow(event.entityType(), event.entityId(), next.ts(), next.counters()));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<FeatureRow> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        StaleRange range = stale.value();
+        CounterPoint folded = base.value();
+        List<Long> done = new ArrayList<>();
+        for (Map.Entry<Long, Delta> entry : sortedPending()) {
+            long instant = entry.getKey();
+            if (instant > watermark) {
+                break;
+            }
+            Counters start = folded == null ? Counters.ZERO : folded.counters();
+            folded = new CounterPoint(instant, start.advance(folded == null ? instant : folded.ts(), instant,
+                    entry.getValue(), halfLifeMillis));
+            done.add(instant);
+            if (range != null && instant >= range.from() && instant < range.until()) {
+                String key = ctx.getCurrentKey();
+                out.collect(new FeatureRow(CountedEvent.typeOfStateKey(key), CountedEvent.idOfStateKey(key), instant,
+                        folded.counters()));
+            }
+        }
+        for (Long instant : done) {
+            pending.remove(instant);
+        }
+        base.update(folded);
+        if (range != null && folded != null && folded.ts() >= range.until()) {
+            stale.clear();
+        }
+    }
+
+    private List<Map.Entry<Long, Delta>> sortedPending() throws Exception {
+        List<Map.Entry<Long, Delta>> entries = new ArrayList<>();
+        for (Map.Entry<Long, Delta> entry : pending.entries()) {
+            entries.add(Map.entry(entry.getKey(), entry.getValue()));
+        }
+        entries.sort(Map.Entry.comparingByKey());
+        return entries;
+    }
+}

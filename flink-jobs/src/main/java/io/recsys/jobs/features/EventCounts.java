@@ -1,0 +1,43 @@
+package io.recsys.jobs.features;
+
+import io.recsys.schema.event.Event;
+import io.recsys.schema.feature.Delta;
+import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.EntityType;
+import io.recsys.schema.feature.FeatureRegistry;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+
+/** Fans one event out to what it adds to its item, its user, the user × category pair and the global entity. */
+public class EventCounts implements FlatMapFunction<CategorizedEvent, CountedEvent> {
+
+    private final FeatureRegistry registry;
+
+    public EventCounts(FeatureRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void flatMap(CategorizedEvent categorized, Collector<CountedEvent> out) {
+        Event event = categorized.event();
+        Delta delta = deltaOf(event);
+        long ts = event.eventTime();
+        out.collect(new CountedEvent(EntityType.ITEM, event.itemId(), ts, delta));
+        out.collect(new CountedEvent(EntityType.USER, event.userId(), ts, delta));
+        out.collect(new CountedEvent(EntityType.GLOBAL, EntityKey.GLOBAL_ID, ts, delta));
+        if (categorized.category() != null) {
+            out.collect(new CountedEvent(EntityType.USER_CATEGORY,
+                    event.userId() + EntityKey.COMPOSITE_SEPARATOR + categorized.category(), ts, delta));
+        }
+    }
+
+    Delta deltaOf(Event event) {
+        return switch (event.type()) {
+            case IMPRESSION -> new Delta(1, 0, 0, 0, 0, registry.propensity(event.position()));
+            case CLICK -> new Delta(0, 1, 0, 0, 0, 0.0);
+            case VIEW -> new Delta(0, 0, 1, 0, 0, 0.0);
+            case ADD_TO_CART -> new Delta(0, 0, 0, 1, 0, 0.0);
+            case PURCHASE -> new Delta(0, 0, 0, 0, 1, 0.0);
+        };
+    }
+}

@@ -1,0 +1,145 @@
+package io.recsys.simulator;
+
+import io.recsys.schema.event.Event;
+import io.recsys.schema.event.EventType;
+import io.recsys.schema.event.ItemAttributes;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Synthetic users {@code u1..uN} and items {@code i1..iM} with categories, latent tastes, position bias and items
+ * that trend and fade. Deterministic for a seed: the same configuration yields the same events, so tests can
+ * recompute expectations from the very log they replay.
+ *
+ * <p>Each call of {@link #request(long)} is one ranked list shown to one user: impressions at positions
+ * 1..listSize and, for each, a click with probability quality × taste × position bias × trend; some clicks are
+ * followed by a purchase, and some impressions by a view without a click.
+ */
+public final class Simulator {
+
+    private final SimulatorConfig config;
+    private final SplittableRandom random;
+    private final String[] categories;
+    private final int[] itemCategory;
+    private final double[] itemQuality;
+    private final long[] itemPeak;
+    private final double[][] userTaste;
+    private long requestCounter;
+
+    public Simulator(SimulatorConfig config) {
+        this.config = config;
+        this.random = new SplittableRandom(config.seed());
+        this.categories = new String[config.categories()];
+        for (int c = 0; c < categories.length; c++) {
+            categories[c] = "cat" + (c + 1);
+        }
+        this.itemCategory = new int[config.items()];
+        this.itemQuality = new double[config.items()];
+        this.itemPeak = new long[config.items()];
+        for (int i = 0; i < config.items(); i++) {
+            itemCategory[i] = random.nextInt(categories.length);
+            itemQuality[i] = 0.02 + 0.25 * Math.pow(random.nextDouble(), 2);
+            itemPeak[i] = config.start() + (long) (random.nextDouble() * config.trendSpan().toMillis());
+        }
+        this.userTaste = new double[config.users()][categories.length];
+        for (int u = 0; u < config.users(); u++) {
+            double total = 0;
+            for (int c = 0; c < categories.length; c++) {
+                userTaste[u][c] = Math.pow(random.nextDouble(), 3);
+                total += userTaste[u][c];
+            }
+            for (int c = 0; c < categories.length; c++) {
+                userTaste[u][c] = categories.length * userTaste[u][c] / total;
+            }
+        }
+    }
+
+    public SimulatorConfig config() {
+        return config;
+    }
+
+    public List<ItemAttributes> catalogue() {
+        List<ItemAttributes> items = new ArrayList<>(config.items());
+        for (int i = 0; i < config.items(); i++) {
+            items.add(new ItemAttributes(itemId(i), categories[itemCategory[i]], null));
+        }
+        return items;
+    }
+
+    /** One list shown to a random user at {@code time}, with the user's reactions a few seconds later. */
+    public List<Event> request(long time) {
+        long requestNumber = ++requestCounter;
+        String requestId = "r" + config.seed() + "-" + requestNumber;
+        int user = random.nextInt(config.users());
+        List<Event> events = new ArrayList<>();
+        List<Integer> shown = new ArrayList<>();
+        while (shown.size() < Math.min(config.listSize(), config.items())) {
+            int item = pickItem(time);
+            if (!shown.contains(item)) {
+                shown.add(item);
+            }
+        }
+        for (int p = 0; p < shown.size(); p++) {
+            int item = shown.get(p);
+            int position = p + 1;
+            events.add(Event.impression(requestId + "-i" + position, requestId, userId(user), itemId(item), position,
+                    "home", "sim", "A", time));
+            double pClick = Math.min(0.95, itemQuality[item] * userTaste[user][itemCategory[item]]
+                    * positionBias(position) * trend(item, time));
+            long reactionTime = time + 1_000 + random.nextInt(20_000);
+            if (random.nextDouble() < pClick) {
+                events.add(Event.feedback(requestId + "-c" + position, EventType.CLICK, requestId, userId(user),
+                        itemId(item), reactionTime));
+                if (random.nextDouble() < 0.1) {
+                    events.add(Event.feedback(requestId + "-p" + position, EventType.PURCHASE, requestId,
+                            userId(user), itemId(item), reactionTime + 5_000));
+                }
+            } else if (random.nextDouble() < 0.02) {
+                events.add(Event.feedback(requestId + "-v" + position, EventType.VIEW, requestId, userId(user),
+                        itemId(item), reactionTime));
+            }
+        }
+        return events;
+    }
+
+    /** {@code requests} lists at a fixed gap from {@code config.start()}, sorted by event time. */
+    public List<Event> history(int requests) {
+        List<Event> events = new ArrayList<>();
+        for (int r = 0; r < requests; r++) {
+            events.addAll(request(config.start() + r * config.requestGap().toMillis()));
+        }
+        events.sort(java.util.Comparator.comparingLong(Event::eventTime));
+        return events;
+    }
+
+    public double positionBias(int position) {
+        return 1.0 / Math.pow(position, 0.7);
+    }
+
+    private double trend(int item, long time) {
+        double days = Math.abs(time - itemPeak[item]) / 86_400_000.0;
+        return 0.3 + 1.7 * Math.exp(-days * days * 4);
+    }
+
+    /** Popular-ish items more often, as a ranker would show them; trending items get a boost. */
+    private int pickItem(long time) {
+        int best = random.nextInt(config.items());
+        for (int tries = 0; tries < 2; tries++) {
+            int other = random.nextInt(config.items());
+            if (itemQuality[other] * trend(other, time) > itemQuality[best] * trend(best, time)) {
+                best = other;
+            }
+        }
+        return best;
+    }
+
+    public static String userId(int index) {
+        return "u" + (index + 1);
+    }
+
+    public static String itemId(int index) {
+        return "i" + (index + 1);
+    }
+}
