@@ -1,7 +1,6 @@
 package io.recsys.jobs.features;
 
 import io.recsys.schema.event.Event;
-import io.recsys.schema.event.EventTimePolicy;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
@@ -23,7 +22,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * sinks are injected, so tests run the very same graph on a MiniCluster.
  *
  * <pre>
- * events ─ validate ─ event time ─ drop late ─┬─ attach category (keyed by item, with catalogue) ─ fan out
+ * events (decoded, event time per partition) ─ validate ─ drop late ─┬─ attach category (keyed by item, with catalogue) ─ fan out
  *                                             │        ─ cumulative counters (keyed by entity) ─┐
  *                                             └─ feedback → interactions ───────────────────────┼─ store
  * catalogue ─ parse ────────────────────────────────────────────────────────────────────────────┘
@@ -32,44 +31,42 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class FeatureJob {
 
-    private final Source<String, ?, ?> events;
+    private final Source<DecodedRecord, ?, ?> events;
     private final Source<String, ?, ?> catalogue;
     private final Sink<StoreRecord> store;
     private final Sink<String> deadLetters;
     private final FeatureRegistry registry;
-    private final EventTimePolicy timePolicy;
 
-    public FeatureJob(Source<String, ?, ?> events, Source<String, ?, ?> catalogue, Sink<StoreRecord> store,
-                      Sink<String> deadLetters, FeatureRegistry registry, EventTimePolicy timePolicy) {
+    public FeatureJob(Source<DecodedRecord, ?, ?> events, Source<String, ?, ?> catalogue, Sink<StoreRecord> store,
+                      Sink<String> deadLetters, FeatureRegistry registry) {
         this.events = events;
         this.catalogue = catalogue;
         this.store = store;
         this.deadLetters = deadLetters;
         this.registry = registry;
-        this.timePolicy = timePolicy;
     }
 
     public void build(StreamExecutionEnvironment env) {
+        // Watermarks come from the source, per Kafka partition: each partition is in time order, their
+        // interleaving is not. Records that failed to decode carry no time and do not move the watermark.
+        WatermarkStrategy<DecodedRecord> eventTime = WatermarkStrategy
+                .<DecodedRecord>forBoundedOutOfOrderness(registry.maxOutOfOrderness())
+                .withTimestampAssigner((record, kafkaTime) ->
+                        record.event() == null ? Long.MIN_VALUE : record.event().eventTime())
+                .withIdleness(registry.sourceIdleness());
         SingleOutputStreamOperator<Event> valid = env
-                .fromSource(events, WatermarkStrategy.noWatermarks(), "events").uid("events-source")
-                .process(new ValidateEvents(timePolicy)).name("validate").uid("validate");
+                .fromSource(events, eventTime, "events").uid("events-source")
+                .process(new ValidateEvents()).name("validate").uid("validate");
         SingleOutputStreamOperator<Event> onTime = valid
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<Event>forBoundedOutOfOrderness(registry.maxOutOfOrderness())
-                        .withTimestampAssigner((event, previous) -> event.eventTime())
-                        .withIdleness(registry.sourceIdleness()))
-                .name("event-time").uid("event-time")
                 .process(new DropLateEvents()).name("drop-late").uid("drop-late");
 
         SingleOutputStreamOperator<ItemAttributes> items = env
-                .fromSource(catalogue, WatermarkStrategy.noWatermarks(), "catalogue").uid("catalogue-source")
+                .fromSource(catalogue, WatermarkStrategy.<String>forGenerator(context -> new NeverHoldsBackTime()),
+                        "catalogue").uid("catalogue-source")
                 .process(new ParseCatalogue()).name("parse-catalogue").uid("parse-catalogue");
-        DataStream<ItemAttributes> timelessItems = items
-                .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator(context -> new NeverHoldsBackTime()))
-                .name("catalogue-time").uid("catalogue-time");
 
         DataStream<FeatureRow> rows = onTime.keyBy(Event::itemId, Types.STRING)
-                .connect(timelessItems.keyBy(ItemAttributes::itemId, Types.STRING))
+                .connect(items.keyBy(ItemAttributes::itemId, Types.STRING))
                 .process(new AttachCategory()).name("attach-category").uid("attach-category")
                 .flatMap(new EventCounts(registry)).name("fan-out").uid("fan-out")
                 .keyBy(CountedEvent::stateKey, Types.STRING)
@@ -98,9 +95,9 @@ public final class FeatureJob {
      * The catalogue has no event time of its own; its watermark is "the end of time" so that, when joined with
      * the events, the events' watermark alone decides event-time progress.
      */
-    static final class NeverHoldsBackTime implements WatermarkGenerator<ItemAttributes> {
+    static final class NeverHoldsBackTime implements WatermarkGenerator<String> {
         @Override
-        public void onEvent(ItemAttributes item, long eventTimestamp, WatermarkOutput output) {
+        public void onEvent(String item, long eventTimestamp, WatermarkOutput output) {
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.recsys.jobs.features;
 
+import io.recsys.schema.event.EventTimePolicy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -20,37 +21,51 @@ public final class KafkaEndpoints {
     private KafkaEndpoints() {
     }
 
-    /** An unbounded source resuming from the group's committed offsets (earliest the first time). */
-    public static KafkaSource<String> unbounded(String bootstrapServers, String topic) {
-        return builder(bootstrapServers, topic)
+    /** Events, unbounded, resuming from the group's committed offsets (earliest the first time). */
+    public static KafkaSource<DecodedRecord> events(String bootstrapServers, String topic) {
+        return eventsBuilder(bootstrapServers, topic)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .build();
     }
 
-    /** A source that reads [start, stop) per partition and then finishes: one replay. */
-    public static KafkaSource<String> bounded(String bootstrapServers, String topic,
-                                              Map<TopicPartition, Long> start, Map<TopicPartition, Long> stop) {
-        return builder(bootstrapServers, topic)
+    /** Events in [start, stop) per partition, then finish: one replay. */
+    public static KafkaSource<DecodedRecord> events(String bootstrapServers, String topic,
+                                                    Map<TopicPartition, Long> start,
+                                                    Map<TopicPartition, Long> stop) {
+        return eventsBuilder(bootstrapServers, topic)
                 .setStartingOffsets(OffsetsInitializer.offsets(start))
                 .setBounded(OffsetsInitializer.offsets(stop))
                 .build();
     }
 
-    /** The whole topic as it is now, then finish (the catalogue for a replay). */
-    public static KafkaSource<String> upToNow(String bootstrapServers, String topic) {
-        return builder(bootstrapServers, topic)
+    /** The catalogue: the whole topic, then follow it. */
+    public static KafkaSource<String> catalogue(String bootstrapServers, String topic) {
+        return catalogueBuilder(bootstrapServers, topic).setStartingOffsets(OffsetsInitializer.earliest()).build();
+    }
+
+    /** The catalogue as it is now, then finish (for a replay). */
+    public static KafkaSource<String> catalogueUpToNow(String bootstrapServers, String topic) {
+        return catalogueBuilder(bootstrapServers, topic)
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setBounded(OffsetsInitializer.latest())
                 .build();
     }
 
-    private static KafkaSourceBuilder<String> builder(String bootstrapServers, String topic) {
-        return KafkaSource.<String>builder()
+    private static KafkaSourceBuilder<DecodedRecord> eventsBuilder(String bootstrapServers, String topic) {
+        return KafkaSource.<DecodedRecord>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
                 .setGroupId(CONSUMER_GROUP)
-                .setValueOnlyDeserializer(new SimpleStringSchema())
+                .setDeserializer(new EventRecordDeserializer(EventTimePolicy.DEFAULT))
                 .setProperty("partition.discovery.interval.ms", "10000");
+    }
+
+    private static KafkaSourceBuilder<String> catalogueBuilder(String bootstrapServers, String topic) {
+        return KafkaSource.<String>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(CONSUMER_GROUP + "-catalogue")
+                .setValueOnlyDeserializer(new SimpleStringSchema());
     }
 
     public static KafkaSink<String> sink(String bootstrapServers, String topic) {

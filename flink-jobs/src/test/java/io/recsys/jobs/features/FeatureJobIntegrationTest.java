@@ -5,7 +5,6 @@ import io.recsys.jobs.testing.KafkaTestTopics;
 import io.recsys.kafka.EmbeddedKafka;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventCodec;
-import io.recsys.schema.event.EventTimePolicy;
 import io.recsys.schema.event.EventType;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.EntityKey;
@@ -120,12 +119,12 @@ class FeatureJobIntegrationTest {
                 .withCheckpointInterval(Duration.ofMillis(300)).withRestartDelay(Duration.ofMillis(200));
         Sink<StoreRecord> storeSink = new FeatureStoreSink(storeUrl, REGISTRY, 500, 50);
         FeatureJob job = new FeatureJob(
-                KafkaEndpoints.bounded(kafka.bootstrapServers(), eventsTopic,
+                KafkaEndpoints.events(kafka.bootstrapServers(), eventsTopic,
                         KafkaTestTopics.zeros(eventsTopic, PARTITIONS), ends),
-                KafkaEndpoints.upToNow(kafka.bootstrapServers(), catalogueTopic),
+                KafkaEndpoints.catalogueUpToNow(kafka.bootstrapServers(), catalogueTopic),
                 wrapSink == null ? storeSink : wrapSink.apply(storeSink),
                 KafkaEndpoints.sink(kafka.bootstrapServers(), deadLetterTopic),
-                REGISTRY, EventTimePolicy.DEFAULT);
+                REGISTRY);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings.toConfiguration());
         env.setParallelism(PARTITIONS);
         job.build(env);

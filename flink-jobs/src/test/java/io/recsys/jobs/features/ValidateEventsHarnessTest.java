@@ -11,16 +11,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ValidateEventsHarnessTest {
 
+    private final EventRecordDeserializer deserializer = new EventRecordDeserializer(EventTimePolicy.DEFAULT);
+
     @Test
     void shouldSendEveryInvalidRecordToTheDeadLettersWithItsReasonAndTheRawText() throws Exception {
         Event valid = Event.impression("e1", "r1", "u1", "i1", 1, "home", "m1", "A", 1_700_000_000_000L);
-        try (OneInputStreamOperatorTestHarness<String, Event> harness = new OneInputStreamOperatorTestHarness<>(
-                new ProcessOperator<>(new ValidateEvents(EventTimePolicy.DEFAULT)))) {
+        try (OneInputStreamOperatorTestHarness<DecodedRecord, Event> harness =
+                     new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ValidateEvents()))) {
             harness.open();
-            harness.processElement(EventCodec.encode(valid), 0);
-            harness.processElement("[1,2]", 0);
-            harness.processElement(EventCodec.encode(valid).replace("\"position\":1", "\"position\":0"), 0);
-            harness.processElement(EventCodec.encode(valid).replace("2023-", "2999-"), 0);
+            harness.processElement(deserializer.decode(EventCodec.encode(valid)), 0);
+            harness.processElement(deserializer.decode("[1,2]"), 0);
+            harness.processElement(deserializer.decode(
+                    EventCodec.encode(valid).replace("\"position\":1", "\"position\":0")), 0);
+            harness.processElement(deserializer.decode(EventCodec.encode(valid).replace("2023-", "2999-")), 0);
 
             assertThat(harness.extractOutputValues()).containsExactly(valid);
             assertThat(harness.getSideOutput(ValidateEvents.DEAD_LETTERS))

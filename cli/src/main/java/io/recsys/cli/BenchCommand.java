@@ -1,0 +1,265 @@
+package io.recsys.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.recsys.jobs.features.FeatureJob;
+import io.recsys.jobs.features.FeatureJobRunner;
+import io.recsys.jobs.features.FeatureJobSettings;
+import io.recsys.jobs.features.FeatureStoreSink;
+import io.recsys.jobs.features.KafkaEndpoints;
+import io.recsys.jobs.replay.EventPublisher;
+import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.Topics;
+import io.recsys.schema.event.Event;
+import io.recsys.schema.event.EventType;
+import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.schema.feature.FeatureRow;
+import io.recsys.store.JdbcFeatureStore;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that write their numbers.",
+        subcommands = BenchCommand.PipelineBench.class)
+final class BenchCommand implements Runnable {
+
+    @Override
+    public void run() {
+        System.out.println("usage: recsys bench pipeline --help");
+    }
+
+    /**
+     * Throughput: N events over {@code keys} distinct users and items are published first, then the job consumes
+     * them (Kafka → Flink → store) and the wall time from submission to completion is measured.
+     * Freshness: events stamped with the wall clock are published at a steady rate to a running job while a probe
+     * polls the store for marked events; the delay from event time to readable is recorded.
+     */
+    @Command(name = "pipeline", mixinStandardHelpOptions = true,
+            description = "Sustained events/s through Kafka → Flink → store, and freshness at a steady load.")
+    static final class PipelineBench implements Callable<Integer> {
+
+        @Option(names = "--events", defaultValue = "2000000", description = "Events for the throughput run.")
+        int events;
+
+        @Option(names = "--keys", defaultValue = "1000000", description = "Distinct users and distinct items.")
+        int keys;
+
+        @Option(names = "--state-backend", defaultValue = "rocksdb", description = "rocksdb or hashmap.")
+        String stateBackend;
+
+        @Option(names = "--parallelism", defaultValue = "2")
+        int parallelism;
+
+        @Option(names = "--freshness-rate", defaultValue = "10000", description = "Events/s for the freshness run.")
+        int freshnessRate;
+
+        @Option(names = "--freshness-seconds", defaultValue = "30")
+        int freshnessSeconds;
+
+        @Option(names = "--out", defaultValue = "out/bench-pipeline.json", description = "Where to write results.")
+        Path out;
+
+        @Mixin
+        Environment environment;
+
+        @ArgGroup(exclusive = false)
+        Environment.KafkaOption kafka = new Environment.KafkaOption();
+
+        @Override
+        public Integer call() throws Exception {
+            FeatureRegistry registry = FeatureRegistry.load();
+            Map<String, Object> results = new LinkedHashMap<>();
+            results.put("store", environment.storeUrl().startsWith("jdbc:h2") ? "embedded-h2" : "postgresql");
+            results.put("state_backend", stateBackend);
+            results.put("parallelism", parallelism);
+            results.put("cores", Runtime.getRuntime().availableProcessors());
+            try (EmbeddedKafka embedded = kafka.startEmbeddedUnlessExternal(environment.dataDir)) {
+                String bootstrap = embedded == null ? kafka.bootstrap : embedded.bootstrapServers();
+                Topics.ensure(bootstrap, parallelism);
+                FeatureJobSettings settings = FeatureJobSettings.defaults(environment.checkpoints())
+                        .withParallelism(parallelism).withStateBackend(stateBackend);
+                if (events > 0) {
+                    results.put("throughput", throughput(bootstrap, registry, settings));
+                }
+                if (freshnessSeconds > 0) {
+                    results.put("freshness", freshness(bootstrap, registry, settings));
+                }
+            }
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(results);
+            Files.writeString(out, json);
+            System.out.println(json);
+            return 0;
+        }
+
+        private Map<String, Object> throughput(String bootstrap, FeatureRegistry registry,
+                                               FeatureJobSettings settings) throws Exception {
+            String topic = freshTopic(bootstrap, "bench.events");
+            SplittableRandom random = new SplittableRandom(1);
+            long start = System.currentTimeMillis() - 86_400_000L;
+            List<Event> generated = new ArrayList<>(events);
+            for (int i = 0; i < events; i++) {
+                String user = "u" + random.nextInt(keys);
+                String item = "i" + random.nextInt(keys);
+                long time = start + i / 20;
+                generated.add(random.nextInt(10) == 0
+                        ? Event.feedback("b" + i, EventType.CLICK, null, user, item, time)
+                        : Event.impression("b" + i, "r" + i / 10, user, item, 1 + i % 10, "bench", null, null, time));
+            }
+            Map<TopicPartition, Long> stop = new HashMap<>();
+            Map<TopicPartition, Long> begin = new HashMap<>();
+            for (int p = 0; p < parallelism; p++) {
+                begin.put(new TopicPartition(topic, p), 0L);
+                stop.put(new TopicPartition(topic, p), 0L);
+            }
+            for (Event event : generated) {
+                stop.merge(new TopicPartition(topic, EventPublisher.partitionOf(event, parallelism)), 1L, Long::sum);
+            }
+            try (EventPublisher publisher = new EventPublisher(bootstrap, topic, parallelism);
+                 ProgressBar bar = Progress.bar("publish", events)) {
+                publisher.publish(generated, 0, bar::stepTo);
+            }
+            generated.clear();
+            FeatureJob job = new FeatureJob(KafkaEndpoints.events(bootstrap, topic, begin, stop),
+                    KafkaEndpoints.catalogueUpToNow(bootstrap, Topics.CATALOGUE),
+                    new FeatureStoreSink(environment.storeUrl(), registry, settings.sinkMaxBatch(),
+                            settings.sinkFlushIntervalMs()),
+                    KafkaEndpoints.sink(bootstrap, Topics.DEAD_LETTER), registry);
+            long started = System.nanoTime();
+            JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "bench-throughput");
+            client.getJobExecutionResult().get();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("events", events);
+            result.put("distinct_users_and_items", keys);
+            result.put("seconds_including_job_start", round(seconds));
+            result.put("events_per_second", Math.round(events / seconds));
+            System.err.printf("throughput: %d events in %.1f s = %.0f events/s%n", events, seconds, events / seconds);
+            return result;
+        }
+
+        private Map<String, Object> freshness(String bootstrap, FeatureRegistry registry,
+                                              FeatureJobSettings settings) throws Exception {
+            String topic = freshTopic(bootstrap, "bench.live");
+            FeatureJob job = new FeatureJob(KafkaEndpoints.events(bootstrap, topic),
+                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE),
+                    new FeatureStoreSink(environment.storeUrl(), registry, settings.sinkMaxBatch(),
+                            settings.sinkFlushIntervalMs()),
+                    KafkaEndpoints.sink(bootstrap, Topics.DEAD_LETTER), registry);
+            JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "bench-freshness");
+            List<Long> delays = new ArrayList<>();
+            SplittableRandom random = new SplittableRandom(2);
+            try (EventPublisher publisher = new EventPublisher(bootstrap, topic, parallelism);
+                 JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), registry)) {
+                warmUp(publisher, store);
+                long runStarted = System.nanoTime();
+                long sent = 0;
+                int probeEvery = Math.max(1, freshnessRate / 20);
+                List<long[]> probes = new ArrayList<>();
+                List<String> probeItems = new ArrayList<>();
+                while (System.nanoTime() - runStarted < freshnessSeconds * 1_000_000_000L) {
+                    long due = runStarted + (long) (sent * 1e9 / freshnessRate);
+                    if (System.nanoTime() < due) {
+                        pollProbes(store, probes, probeItems, delays);
+                        continue;
+                    }
+                    long now = System.currentTimeMillis();
+                    boolean probe = sent % probeEvery == 0;
+                    String item = probe ? "probe-" + sent : "i" + random.nextInt(keys);
+                    publisher.send(Event.impression("f" + sent, "fr" + sent, "u" + random.nextInt(keys), item, 1,
+                            "bench", null, null, now));
+                    if (probe) {
+                        probes.add(new long[]{now});
+                        probeItems.add(item);
+                    }
+                    sent++;
+                }
+                long drainUntil = System.currentTimeMillis() + 10_000;
+                while (!probes.isEmpty() && System.currentTimeMillis() < drainUntil) {
+                    pollProbes(store, probes, probeItems, delays);
+                }
+                client.cancel().get(30, TimeUnit.SECONDS);
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("events_per_second", freshnessRate);
+                result.put("seconds", freshnessSeconds);
+                result.put("probes", delays.size());
+                result.put("probes_never_seen", probes.size());
+                delays.sort(Long::compare);
+                result.put("p50_ms", percentile(delays, 0.50));
+                result.put("p99_ms", percentile(delays, 0.99));
+                result.put("max_ms", delays.isEmpty() ? null : delays.get(delays.size() - 1));
+                System.err.printf("freshness at %d events/s: p50 %s ms, p99 %s ms over %d probes%n", freshnessRate,
+                        result.get("p50_ms"), result.get("p99_ms"), delays.size());
+                return result;
+            }
+        }
+
+        /** Waits until the job is running and writing before measuring. */
+        private void warmUp(EventPublisher publisher, JdbcFeatureStore store) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 120_000;
+            String item = "warmup-" + UUID.randomUUID();
+            publisher.send(Event.impression("w-" + item, "w", "u0", item, 1, "bench", null, null,
+                    System.currentTimeMillis()));
+            while (store.latestRow(EntityKey.item(item)).isEmpty()) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("the job wrote nothing within 2 minutes");
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        private static void pollProbes(JdbcFeatureStore store, List<long[]> probes, List<String> items,
+                                       List<Long> delays) {
+            for (int i = probes.size() - 1; i >= 0; i--) {
+                Optional<FeatureRow> row = store.latestRow(EntityKey.item(items.get(i)));
+                if (row.isPresent()) {
+                    delays.add(System.currentTimeMillis() - probes.get(i)[0]);
+                    probes.remove(i);
+                    items.remove(i);
+                }
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static Long percentile(List<Long> sorted, double q) {
+            return sorted.isEmpty() ? null : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+        }
+
+        private static double round(double value) {
+            return Math.round(value * 10) / 10.0;
+        }
+
+        private String freshTopic(String bootstrap, String prefix) throws Exception {
+            String name = prefix + "." + UUID.randomUUID().toString().substring(0, 8);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                admin.createTopics(List.of(new NewTopic(name, parallelism, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            return name;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.recsys.cli;
+
+import io.recsys.jobs.features.FeatureJob;
+import io.recsys.jobs.features.FeatureJobRunner;
+import io.recsys.jobs.features.FeatureJobSettings;
+import io.recsys.jobs.features.FeatureStoreSink;
+import io.recsys.jobs.features.KafkaEndpoints;
+import io.recsys.jobs.replay.EventPublisher;
+import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.Topics;
+import io.recsys.schema.event.ItemAttributes;
+import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.schema.feature.FeatureVector;
+import io.recsys.simulator.Simulator;
+import io.recsys.simulator.SimulatorConfig;
+import io.recsys.store.JdbcFeatureStore;
+import org.apache.flink.core.execution.JobClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The main job on embedded defaults: an in-process Kafka broker, the feature job on a local MiniCluster, the
+ * embedded store, and the simulator producing a live stream of events.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the pipeline on embedded defaults with a live simulated stream; Ctrl-C to stop.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--duration", description = "Stop after this many seconds (default: run until stopped).")
+    Long durationSeconds;
+
+    @Option(names = "--rate", defaultValue = "20", description = "Simulated lists shown per second (default: 20).")
+    double requestsPerSecond;
+
+    @Option(names = "--metrics-port", defaultValue = "9249",
+            description = "Port of the Flink job's Prometheus metrics (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Mixin
+    Environment environment;
+
+    @Override
+    public Integer call() throws Exception {
+        if (requestsPerSecond <= 0) {
+            throw new IllegalArgumentException("--rate must be positive");
+        }
+        FeatureRegistry registry = FeatureRegistry.load();
+        Simulator simulator = new Simulator(SimulatorConfig.small(42).withUsersAndItems(1_000, 5_000));
+        String storeUrl = environment.storeUrl();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(environment.dataDir.resolve("kafka"))) {
+            String bootstrap = kafka.bootstrapServers();
+            Topics.ensure(bootstrap, 2);
+            try (EventPublisher catalogue = new EventPublisher(bootstrap, Topics.CATALOGUE, 1)) {
+                for (ItemAttributes item : simulator.catalogue()) {
+                    catalogue.publishRaw(item.itemId(), item.toJson());
+                }
+            }
+            FeatureJobSettings settings = FeatureJobSettings.defaults(environment.checkpoints());
+            FeatureJob job = new FeatureJob(KafkaEndpoints.events(bootstrap, Topics.EVENTS),
+                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE),
+                    new FeatureStoreSink(storeUrl, registry, settings.sinkMaxBatch(), settings.sinkFlushIntervalMs()),
+                    KafkaEndpoints.sink(bootstrap, Topics.DEAD_LETTER), registry);
+            JobClient client = FeatureJobRunner.startLocal(job, settings, metricsPort, "recsys-features");
+            try (EventPublisher publisher = new EventPublisher(bootstrap, Topics.EVENTS, 2);
+                 JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
+                LiveSimulation simulation = new LiveSimulation(simulator, publisher, requestsPerSecond);
+                Thread simulationThread = new Thread(simulation, "simulator");
+                simulationThread.start();
+                printBanner(bootstrap, storeUrl);
+                CountDownLatch stopped = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                long deadline = durationSeconds == null ? Long.MAX_VALUE
+                        : System.currentTimeMillis() + durationSeconds * 1000;
+                while (System.currentTimeMillis() < deadline && !stopped.await(5, TimeUnit.SECONDS)) {
+                    if (client.getJobStatus().get().isGloballyTerminalState()) {
+                        throw new IllegalStateException("the feature job stopped: " + client.getJobStatus().get());
+                    }
+                    FeatureVector global = store.readLatest(java.util.List.of(EntityKey.GLOBAL)).get(EntityKey.GLOBAL);
+                    System.out.printf("published %d events | last hour: %s impressions, %s clicks, CTR %.4f%n",
+                            simulation.published(), global.values().get("impressions_1h"),
+                            global.values().get("clicks_1h"), global.number("ctr_1h"));
+                }
+                simulation.stop();
+                simulationThread.join();
+                client.cancel().get(30, TimeUnit.SECONDS);
+            }
+        }
+        System.out.println("demo stopped");
+        return 0;
+    }
+
+    private void printBanner(String bootstrap, String storeUrl) {
+        System.out.println("recsys demo is running");
+        System.out.println("  Kafka (embedded):     " + bootstrap + "  topics " + Topics.EVENTS + ", "
+                + Topics.DEAD_LETTER + ", " + Topics.CATALOGUE);
+        System.out.println("  feature store:        " + FeaturesCommand.redact(storeUrl));
+        System.out.println("  Flink job metrics:    http://127.0.0.1:" + metricsPort + "/metrics");
+        System.out.println("  read features:        ./recsys features get --entity item:i1 --data-dir "
+                + environment.dataDir);
+    }
+}

@@ -1,0 +1,150 @@
+package io.recsys.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.recsys.datasets.Dataset;
+import io.recsys.datasets.Datasets;
+import io.recsys.jobs.features.FeatureJobSettings;
+import io.recsys.jobs.replay.Replay;
+import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.schema.feature.FeatureVector;
+import io.recsys.store.JdbcFeatureStore;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "features", mixinStandardHelpOptions = true, description = "Replay datasets and read features.",
+        subcommands = {FeaturesCommand.ReplayCommand.class, FeaturesCommand.GetCommand.class})
+final class FeaturesCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Publish a dataset's events to Kafka in event-time order, run the feature job over them,"
+                    + " and exit once every event is in the store.")
+    static final class ReplayCommand implements Callable<Integer> {
+
+        @Option(names = "--dataset", required = true, description = "mind or movielens")
+        String dataset;
+
+        @Option(names = "--path", required = true, description = "The dataset's directory.")
+        Path path;
+
+        @Option(names = "--rate", defaultValue = "0",
+                description = "Events per second to publish at; 0 (default) for as fast as possible.")
+        double rate;
+
+        @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: 2).")
+        int parallelism;
+
+        @Mixin
+        Environment environment;
+
+        @ArgGroup(exclusive = false)
+        Environment.KafkaOption kafka = new Environment.KafkaOption();
+
+        @Override
+        public Integer call() throws Exception {
+            if (rate < 0) {
+                throw new IllegalArgumentException("--rate must be 0 (as fast as possible) or positive");
+            }
+            Dataset data = Datasets.read(dataset, path);
+            FeatureRegistry registry = FeatureRegistry.load();
+            try (EmbeddedKafka embedded = kafka.startEmbeddedUnlessExternal(environment.dataDir);
+                 ProgressBar published = Progress.bar("publish", data.events().size());
+                 ProgressBar processed = Progress.bar("in store", data.events().size())) {
+                String bootstrap = embedded == null ? kafka.bootstrap : embedded.bootstrapServers();
+                FeatureJobSettings settings = FeatureJobSettings.defaults(environment.checkpoints())
+                        .withParallelism(parallelism);
+                Replay.Result result = Replay.run(data, bootstrap, environment.storeUrl(), registry, settings, rate,
+                        new Replay.Progress() {
+                            @Override
+                            public void published(long events, long total) {
+                                published.stepTo(events);
+                            }
+
+                            @Override
+                            public void processed(long events, long total) {
+                                processed.stepTo(events);
+                            }
+                        });
+                published.close();
+                processed.close();
+                System.out.printf("replayed %d %s events (%d impressions, %d clicks, %d views) in %.1f s into %s%n",
+                        result.events(), dataset, result.impressions(), result.clicks(), result.views(),
+                        result.wallMillis() / 1000.0, redact(environment.storeUrl()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = "Print an entity's features as of an instant (default: now) as JSON.")
+    static final class GetCommand implements Callable<Integer> {
+
+        @Option(names = "--entity", required = true, description = "item:ID, user:ID, user_category:USER|CATEGORY"
+                + " or global")
+        String entity;
+
+        @Option(names = "--at", description = "ISO-8601 instant, e.g. 2019-11-13T10:00:00Z; windows cover"
+                + " [at - W, at). Default: now.")
+        String at;
+
+        @Mixin
+        Environment environment;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            EntityKey key;
+            try {
+                key = EntityKey.parse(entity);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--entity: " + e.getMessage());
+            }
+            long instant;
+            try {
+                instant = at == null ? System.currentTimeMillis() : Instant.parse(at).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                throw new ParameterException(spec.commandLine(),
+                        "--at must be an ISO-8601 instant such as 2019-11-13T10:00:00Z, got '" + at + "'");
+            }
+            try (JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), FeatureRegistry.load())) {
+                FeatureVector vector = store.readAsOf(key, instant);
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("entity", key.toString());
+                json.put("at", Instant.ofEpochMilli(instant).toString());
+                json.put("features", vector.values());
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(json));
+            }
+            return 0;
+        }
+    }
+
+    static String redact(String url) {
+        return url.replaceAll("password=[^&;]*", "password=***");
+    }
+}

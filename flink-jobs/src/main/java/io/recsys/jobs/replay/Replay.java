@@ -1,0 +1,136 @@
+package io.recsys.jobs.replay;
+
+import io.recsys.datasets.Dataset;
+import io.recsys.jobs.features.FeatureJob;
+import io.recsys.jobs.features.FeatureJobRunner;
+import io.recsys.jobs.features.FeatureJobSettings;
+import io.recsys.jobs.features.FeatureStoreSink;
+import io.recsys.jobs.features.KafkaEndpoints;
+import io.recsys.kafka.Topics;
+import io.recsys.schema.event.Event;
+import io.recsys.schema.event.EventType;
+import io.recsys.schema.event.ItemAttributes;
+import io.recsys.schema.feature.Counters;
+import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.schema.feature.FeatureRow;
+import io.recsys.store.JdbcFeatureStore;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Replays a dataset through the real pipeline: publishes its catalogue and events to Kafka in event-time order,
+ * runs the feature job over exactly those events (bounded by the offsets they will occupy), and returns once the
+ * job has finished and the store's global totals equal the dataset's.
+ *
+ * <p>The job starts with empty state at the first replayed event, so replay into a fresh store, or into one that
+ * holds the same dataset (the rows are rewritten with the same values). Nothing else may publish to the events
+ * topic while a replay runs.
+ */
+public final class Replay {
+
+    /** What the caller is shown while it runs. */
+    public interface Progress {
+        void published(long events, long total);
+
+        void processed(long events, long total);
+    }
+
+    public record Result(long events, long impressions, long clicks, long views, long wallMillis) {
+    }
+
+    private Replay() {
+    }
+
+    public static Result run(Dataset dataset, String bootstrapServers, String storeUrl, FeatureRegistry registry,
+                             FeatureJobSettings settings, double eventsPerSecond, Progress progress)
+            throws Exception {
+        long started = System.currentTimeMillis();
+        int partitions = settings.parallelism();
+        Topics.ensure(bootstrapServers, partitions);
+        int actualPartitions = partitionCount(bootstrapServers);
+        try (EventPublisher catalogue = new EventPublisher(bootstrapServers, Topics.CATALOGUE, 1)) {
+            for (ItemAttributes item : dataset.catalogue()) {
+                catalogue.publishRaw(item.itemId(), item.toJson());
+            }
+        }
+        Map<TopicPartition, Long> start = endOffsets(bootstrapServers, actualPartitions);
+        Map<TopicPartition, Long> stop = new HashMap<>(start);
+        for (Event event : dataset.events()) {
+            stop.merge(new TopicPartition(Topics.EVENTS, EventPublisher.partitionOf(event, actualPartitions)), 1L,
+                    Long::sum);
+        }
+        FeatureJob job = new FeatureJob(
+                KafkaEndpoints.events(bootstrapServers, Topics.EVENTS, start, stop),
+                KafkaEndpoints.catalogueUpToNow(bootstrapServers, Topics.CATALOGUE),
+                new FeatureStoreSink(storeUrl, registry, settings.sinkMaxBatch(), settings.sinkFlushIntervalMs()),
+                KafkaEndpoints.sink(bootstrapServers, Topics.DEAD_LETTER),
+                registry);
+        JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "replay-" + dataset.name());
+
+        long impressions = dataset.events().stream().filter(e -> e.type() == EventType.IMPRESSION).count();
+        long clicks = dataset.events().stream().filter(e -> e.type() == EventType.CLICK).count();
+        long views = dataset.events().stream().filter(e -> e.type() == EventType.VIEW).count();
+        long total = dataset.events().size();
+        try (EventPublisher publisher = new EventPublisher(bootstrapServers, Topics.EVENTS, actualPartitions);
+             JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
+            publisher.publish(dataset.events(), eventsPerSecond, sent -> progress.published(sent, total));
+            var jobResult = client.getJobExecutionResult();
+            while (!jobResult.isDone()) {
+                progress.processed(processedSoFar(store), total);
+                Thread.sleep(500);
+            }
+            jobResult.get();
+            long processed = processedSoFar(store);
+            progress.processed(processed, total);
+            Counters counters = store.latestRow(EntityKey.GLOBAL).map(FeatureRow::counters).orElse(Counters.ZERO);
+            if (counters.impressions() != impressions || counters.clicks() != clicks || counters.views() != views) {
+                throw new IllegalStateException(String.format("the store's global totals (impressions %d, clicks %d,"
+                                + " views %d) differ from the dataset's (%d, %d, %d); see the dead-letter topic %s",
+                        counters.impressions(), counters.clicks(), counters.views(), impressions, clicks, views,
+                        Topics.DEAD_LETTER));
+            }
+            return new Result(total, impressions, clicks, views, System.currentTimeMillis() - started);
+        }
+    }
+
+    private static long processedSoFar(JdbcFeatureStore store) {
+        Optional<FeatureRow> global = store.latestRow(EntityKey.GLOBAL);
+        return global.map(row -> {
+            Counters c = row.counters();
+            return c.impressions() + c.clicks() + c.views() + c.addToCarts() + c.purchases();
+        }).orElse(0L);
+    }
+
+    private static int partitionCount(String bootstrapServers) throws Exception {
+        try (Admin admin = admin(bootstrapServers)) {
+            return admin.describeTopics(java.util.List.of(Topics.EVENTS)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(Topics.EVENTS).partitions().size();
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(String bootstrapServers, int partitions) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            request.put(new TopicPartition(Topics.EVENTS, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        try (Admin admin = admin(bootstrapServers)) {
+            admin.listOffsets(request).all().get(30, TimeUnit.SECONDS)
+                    .forEach((partition, info) -> offsets.put(partition, info.offset()));
+        }
+        return offsets;
+    }
+
+    private static Admin admin(String bootstrapServers) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+}
