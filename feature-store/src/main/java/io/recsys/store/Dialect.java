@@ -42,10 +42,10 @@ enum Dialect {
 
         @Override
         String upsertLatest() {
-            return "MERGE INTO feature_latest t USING (VALUES (" + ROW_PARAMS + ")) s(" + ROW_COLUMNS + ")"
-                    + " ON t.entity_type = s.entity_type AND t.entity_id = s.entity_id"
-                    + " WHEN MATCHED AND t.ts <= s.ts THEN UPDATE SET ts = s.ts, " + updateSet("s")
-                    + " WHEN NOT MATCHED THEN INSERT (" + ROW_COLUMNS + ") VALUES (" + prefixed("s") + ")";
+            // MERGE ... KEY is H2's cheap upsert; the WHERE keeps a late-written older row from replacing a newer one
+            return "MERGE INTO feature_latest (" + ROW_COLUMNS + ") KEY (entity_type, entity_id) SELECT * FROM (VALUES ("
+                    + ROW_PARAMS + ")) s(" + ROW_COLUMNS + ") WHERE NOT EXISTS (SELECT 1 FROM feature_latest l"
+                    + " WHERE l.entity_type = s.entity_type AND l.entity_id = s.entity_id AND l.ts > s.ts)";
         }
 
         @Override
@@ -104,16 +104,5 @@ enum Dialect {
             set.append(column).append(" = ").append(source).append('.').append(column);
         }
         return set.toString();
-    }
-
-    private static String prefixed(String source) {
-        StringBuilder values = new StringBuilder();
-        for (String column : ROW_COLUMNS.split(", ")) {
-            if (!values.isEmpty()) {
-                values.append(", ");
-            }
-            values.append(source).append('.').append(column);
-        }
-        return values.toString();
     }
 }

@@ -179,7 +179,7 @@ class FeatureJobIntegrationTest {
                             .as("user %s at %s", user, java.time.Instant.ofEpochMilli(t))
                             .containsEntry("clicks_1h", truth.count(is, EventType.CLICK, t, HOUR))
                             .containsEntry("clicks_24h", truth.count(is, EventType.CLICK, t, 24 * HOUR))
-                            .containsEntry("impressions_24h", truth.count(is, EventType.IMPRESSION, t, 24 * HOUR));
+                            .containsEntry("views_24h", truth.count(is, EventType.VIEW, t, 24 * HOUR));
                 }
                 assertThat(store.readAsOf(EntityKey.GLOBAL, t).values())
                         .containsEntry("impressions_24h", truth.count(e -> true, EventType.IMPRESSION, t, 24 * HOUR))

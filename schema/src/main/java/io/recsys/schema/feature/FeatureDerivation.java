@@ -89,8 +89,8 @@ public final class FeatureDerivation {
 
     private void deriveUser(long t, RowsAsOf rows, List<Interaction> recent, Map<String, FeatureRow> userCategories,
                             Map<String, Object> values) {
-        putCounts(values, rows, FeatureRegistry.ONE_HOUR, "1h");
-        putCounts(values, rows, FeatureRegistry.ONE_DAY, "24h");
+        values.put("clicks_1h", window(rows, FeatureRegistry.ONE_HOUR).clicks());
+        values.put("clicks_24h", window(rows, FeatureRegistry.ONE_DAY).clicks());
         values.put("views_24h", window(rows, FeatureRegistry.ONE_DAY).views());
         values.put("clicks_all", rows.latestCounters().clicks());
         List<Map<String, Object>> items = new ArrayList<>();
