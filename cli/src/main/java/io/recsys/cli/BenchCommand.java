@@ -240,7 +240,7 @@ final class BenchCommand implements Runnable {
                 }
             }
             try {
-                Thread.sleep(2);
+                Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -61,30 +61,35 @@ public class CumulativeCounter extends KeyedProcessFunction<String, CountedEvent
     @Override
     public void processElement(CountedEvent event, Context ctx, Collector<FeatureRow> out) throws Exception {
         long ts = event.ts();
-        CounterPoint folded = base.value();
-        if (folded != null && ts <= folded.ts()) {
-            // Upstream drops late events, so this only happens if an idle source wakes up behind the others.
-            behindBase.inc();
-            return;
-        }
-        Delta previous = pending.get(ts);
-        pending.put(ts, previous == null ? event.delta() : previous.plus(event.delta()));
-        ctx.timerService().registerEventTimeTimer((ts / FOLD_GRANULARITY_MS + 1) * FOLD_GRANULARITY_MS);
-
         CounterPoint latest = head.value();
         CounterPoint next;
-        if (latest == null || ts >= latest.ts()) {
+        if (latest == null || ts > latest.ts()) {
+            // the common case, events in order: one read and two writes of state
             Counters start = latest == null ? Counters.ZERO : latest.counters();
             next = new CounterPoint(ts, start.advance(latest == null ? ts : latest.ts(), ts, event.delta(),
                     halfLifeMillis));
+            pending.put(ts, event.delta());
         } else {
-            outOfOrder.inc();
-            next = new CounterPoint(latest.ts(),
-                    latest.counters().plusEarlier(event.delta(), ts, latest.ts(), halfLifeMillis));
-            StaleRange range = stale.value();
-            stale.update(range == null ? new StaleRange(ts, latest.ts())
-                    : new StaleRange(Math.min(range.from(), ts), Math.max(range.until(), latest.ts())));
+            CounterPoint folded = base.value();
+            if (folded != null && ts <= folded.ts()) {
+                // Upstream drops late events, so this only happens if an idle source wakes up behind the others.
+                behindBase.inc();
+                return;
+            }
+            Delta previous = pending.get(ts);
+            pending.put(ts, previous == null ? event.delta() : previous.plus(event.delta()));
+            if (ts == latest.ts()) {
+                next = new CounterPoint(ts, latest.counters().advance(ts, ts, event.delta(), halfLifeMillis));
+            } else {
+                outOfOrder.inc();
+                next = new CounterPoint(latest.ts(),
+                        latest.counters().plusEarlier(event.delta(), ts, latest.ts(), halfLifeMillis));
+                StaleRange range = stale.value();
+                stale.update(range == null ? new StaleRange(ts, latest.ts())
+                        : new StaleRange(Math.min(range.from(), ts), Math.max(range.until(), latest.ts())));
+            }
         }
+        ctx.timerService().registerEventTimeTimer((ts / FOLD_GRANULARITY_MS + 1) * FOLD_GRANULARITY_MS);
         head.update(next);
         out.collect(new FeatureRow(event.entityType(), event.entityId(), next.ts(), next.counters()));
     }

@@ -23,9 +23,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * events (decoded, event time per partition) ─ validate ─ drop late ─┬─ attach category (keyed by item, with catalogue) ─ fan out
- *                                             │        ─ cumulative counters (keyed by entity) ─┐
- *                                             └─ feedback → interactions ───────────────────────┼─ store
- * catalogue ─ parse ────────────────────────────────────────────────────────────────────────────┘
+ *                                             │        ─ cumulative counters (keyed by entity) ─ store
+ *                                             └─ feedback → interactions ─ store
+ * catalogue ─ parse ─ store
  * every refusal ─ dead letters
  * </pre>
  */
@@ -77,12 +77,14 @@ public final class FeatureJob {
                 .map(event -> new Interaction(event.userId(), event.eventTime(), event.itemId(),
                         event.type().wireName())).returns(Interaction.class).name("interactions").uid("interactions");
 
+        // One sink per kind, so the bulk (feature rows) is chained to the counters and never re-serialized.
         rows.map(StoreRecord::of).returns(StoreRecord.class).name("rows").uid("rows")
-                .union(interactions.map(StoreRecord::of).returns(StoreRecord.class).name("interaction-records")
-                                .uid("interaction-records"),
-                        items.map(StoreRecord::of).returns(StoreRecord.class).name("item-records")
-                                .uid("item-records"))
                 .sinkTo(store).name("feature-store").uid("feature-store");
+        interactions.map(StoreRecord::of).returns(StoreRecord.class).name("interaction-records")
+                .uid("interaction-records")
+                .sinkTo(store).name("feature-store-interactions").uid("feature-store-interactions");
+        items.map(StoreRecord::of).returns(StoreRecord.class).name("item-records").uid("item-records")
+                .sinkTo(store).name("feature-store-items").uid("feature-store-items");
 
         valid.getSideOutput(ValidateEvents.DEAD_LETTERS)
                 .union(onTime.getSideOutput(ValidateEvents.DEAD_LETTERS),

@@ -59,6 +59,10 @@ public record FeatureJobSettings(int parallelism, String stateBackend, String ch
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, restartDelay);
         conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(200));
+        // every record is immutable, so chained operators may pass them on without copies
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        // one timer per entity per second of event time, touched on every event: keep timers on the heap
+        conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
         return conf;
     }
 }
