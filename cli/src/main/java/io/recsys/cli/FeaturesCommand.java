@@ -28,7 +28,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "features", mixinStandardHelpOptions = true, description = "Replay datasets and read features.",
-        subcommands = {FeaturesCommand.ReplayCommand.class, FeaturesCommand.GetCommand.class})
+        subcommands = {FeaturesCommand.ReplayCommand.class, FeaturesCommand.GetCommand.class,
+                FeaturesCommand.PruneCommand.class})
 final class FeaturesCommand implements Runnable {
 
     @Spec
@@ -139,6 +140,34 @@ final class FeaturesCommand implements Runnable {
                 json.put("features", vector.values());
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(json));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "prune", mixinStandardHelpOptions = true,
+            description = "Delete feature-log rows and interactions older than the retention, keeping each"
+                    + " entity's last row before the cutoff so windows after it stay exact.")
+    static final class PruneCommand implements Callable<Integer> {
+
+        @Option(names = "--older-than", description = "ISO-8601 duration, e.g. P30D; default: the registry's"
+                + " retention.")
+        java.time.Duration olderThan;
+
+        @Mixin
+        Environment environment;
+
+        @Override
+        public Integer call() {
+            FeatureRegistry registry = FeatureRegistry.load();
+            java.time.Duration retention = olderThan == null ? registry.retention() : olderThan;
+            if (retention.isNegative() || retention.isZero()) {
+                throw new IllegalArgumentException("--older-than must be a positive duration such as P30D");
+            }
+            long cutoff = System.currentTimeMillis() - retention.toMillis();
+            try (JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), registry)) {
+                int deleted = store.deleteBefore(cutoff);
+                System.out.printf("deleted %d rows older than %s%n", deleted, Instant.ofEpochMilli(cutoff));
             }
             return 0;
         }
