@@ -38,6 +38,7 @@ import java.util.Set;
 public final class JdbcFeatureStore implements OnlineStore, OfflineStore, FeatureWriter, AutoCloseable {
 
     private static final String ROW_SELECT = "ts, " + Dialect.VALUE_COLUMNS;
+    private static final int RECENT_ITEMS_READ_FACTOR = 4;
 
     private final String url;
     private final Dialect dialect;
@@ -327,7 +328,8 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, userId);
             statement.setLong(2, t);
-            statement.setInt(3, derivation.registry().recentItems());
+            // items repeat (a view then a click); read enough to still fill the list after dropping repeats
+            statement.setInt(3, derivation.registry().recentItems() * RECENT_ITEMS_READ_FACTOR);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     result.add(new Interaction(userId, rs.getLong(1), rs.getString(2), rs.getString(3)));

@@ -29,7 +29,8 @@ public final class FeatureDerivation {
     /**
      * @param rows           the entity's rows as of {@code t}
      * @param global         the global entity's rows as of {@code t} (prior and position debiasing)
-     * @param recent         for users: feedback before t, newest first (ignored otherwise)
+     * @param recent         for users: feedback before t, newest first (ignored otherwise); an item appears once,
+     *                       at its newest interaction
      * @param userCategories for users: each category's latest row before t (ignored otherwise)
      */
     public FeatureVector derive(EntityKey entity, long t, RowsAsOf rows, RowsAsOf global,
@@ -94,9 +95,13 @@ public final class FeatureDerivation {
         values.put("views_24h", window(rows, FeatureRegistry.ONE_DAY).views());
         values.put("clicks_all", rows.latestCounters().clicks());
         List<Map<String, Object>> items = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (Interaction interaction : recent) {
             if (items.size() == registry.recentItems()) {
                 break;
+            }
+            if (!seen.add(interaction.itemId())) {
+                continue;
             }
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("item_id", interaction.itemId());

@@ -62,6 +62,17 @@ class FeatureDerivationTest {
     }
 
     @Test
+    void recentItemsListEachItemOnceAtItsNewestInteraction() {
+        List<Interaction> recent = List.of(new Interaction("u", 30, "a", "click"), new Interaction("u", 30, "a", "view"),
+                new Interaction("u", 20, "b", "view"), new Interaction("u", 10, "a", "view"));
+        List<?> items = (List<?>) DERIVATION.derive(EntityKey.user("u"), T, RowsAsOf.EMPTY, RowsAsOf.EMPTY, recent,
+                Map.of()).values().get("recent_items");
+        assertThat(items).hasSize(2);
+        assertThat(items.get(0).toString()).contains("item_id=a", "type=click");
+        assertThat(items.get(1).toString()).contains("item_id=b");
+    }
+
+    @Test
     void propensityFallsWithPosition() {
         assertThat(REGISTRY.propensity(1)).isEqualTo(1.0);
         assertThat(REGISTRY.propensity(2)).isLessThan(1.0).isGreaterThan(REGISTRY.propensity(10));
