@@ -20,10 +20,6 @@ public record SimulatorConfig(long seed, int users, int items, int categories, i
         return new SimulatorConfig(seed, users, items, categories, listSize, start, requestGap, trendSpan);
     }
 
-    public SimulatorConfig startingAt(long startMillis) {
-        return new SimulatorConfig(seed, users, items, categories, listSize, startMillis, requestGap, trendSpan);
-    }
-
     public SimulatorConfig withRequestGap(Duration gap) {
         return new SimulatorConfig(seed, users, items, categories, listSize, start, gap, trendSpan);
     }

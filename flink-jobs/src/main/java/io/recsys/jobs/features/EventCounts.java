@@ -32,8 +32,8 @@ public class EventCounts implements FlatMapFunction<CategorizedEvent, CountedEve
         }
         out.collect(new CountedEvent(EntityType.GLOBAL, EntityKey.GLOBAL_ID, ts, delta));
         if (categorized.category() != null) {
-            out.collect(new CountedEvent(EntityType.USER_CATEGORY,
-                    event.userId() + EntityKey.COMPOSITE_SEPARATOR + categorized.category(), ts, delta));
+            EntityKey pair = EntityKey.userCategory(event.userId(), categorized.category());
+            out.collect(new CountedEvent(pair.type(), pair.id(), ts, delta));
         }
     }
 
