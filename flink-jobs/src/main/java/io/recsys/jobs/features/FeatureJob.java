@@ -9,6 +9,7 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -22,7 +23,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * sinks are injected, so tests run the very same graph on a MiniCluster.
  *
  * <pre>
- * events (decoded, event time per partition) ─ validate ─ drop late ─┬─ attach category (keyed by item, with catalogue) ─ fan out
+ * events (decoded, event time per partition) ─ validate ─ drop late ─┬─ attach category (keyed by item, with catalogue) ─ fan out ─ sum global per instant
  *                                             │        ─ cumulative counters (keyed by entity) ─ store
  *                                             └─ feedback → interactions ─ store
  * catalogue ─ parse ─ store
@@ -30,6 +31,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * </pre>
  */
 public final class FeatureJob {
+
+    static final long GLOBAL_FLUSH_INTERVAL_MS = 20;
 
     private final Source<DecodedRecord, ?, ?> events;
     private final Source<String, ?, ?> catalogue;
@@ -69,6 +72,8 @@ public final class FeatureJob {
                 .connect(items.keyBy(ItemAttributes::itemId, Types.STRING))
                 .process(new AttachCategory()).name("attach-category").uid("attach-category")
                 .flatMap(new EventCounts(registry)).name("fan-out").uid("fan-out")
+                .transform("pre-aggregate-global", TypeInformation.of(CountedEvent.class),
+                        new GlobalPreAggregation(GLOBAL_FLUSH_INTERVAL_MS)).uid("pre-aggregate-global")
                 .keyBy(CountedEvent::stateKey, Types.STRING)
                 .process(new CumulativeCounter(registry.halfLifeMillis())).name("cumulative-counters")
                 .uid("cumulative-counters");
