@@ -97,6 +97,11 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
         @Override
         public void flush(boolean endOfInput) throws IOException {
             writeBatch();
+            try {
+                store.makeDurable();
+            } catch (StoreUnavailableException e) {
+                throw new IOException("feature store could not make writes durable before a checkpoint", e);
+            }
         }
 
         private void writeBatch() throws IOException {
