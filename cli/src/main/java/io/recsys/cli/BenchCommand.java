@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsys.jobs.features.FeatureJob;
 import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
-import io.recsys.jobs.features.FeatureStoreSink;
 import io.recsys.jobs.features.KafkaEndpoints;
 import io.recsys.jobs.replay.EventPublisher;
 import io.recsys.kafka.EmbeddedKafka;
@@ -141,11 +140,9 @@ final class BenchCommand implements Runnable {
                 publisher.publish(generated, 0, bar::stepTo);
             }
             generated.clear();
-            FeatureJob job = new FeatureJob(KafkaEndpoints.events(bootstrap, topic, begin, stop),
-                    KafkaEndpoints.catalogueUpToNow(bootstrap, Topics.CATALOGUE),
-                    new FeatureStoreSink(environment.storeUrl(), registry, settings.sinkMaxBatch(),
-                            settings.sinkFlushIntervalMs()),
-                    KafkaEndpoints.sink(bootstrap, Topics.DEAD_LETTER), registry);
+            FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, topic, begin, stop),
+                    KafkaEndpoints.catalogueUpToNow(bootstrap, Topics.CATALOGUE), environment.storeUrl(), registry,
+                    settings);
             long started = System.nanoTime();
             JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "bench-throughput");
             client.getJobExecutionResult().get();
@@ -162,11 +159,8 @@ final class BenchCommand implements Runnable {
         private Map<String, Object> freshness(String bootstrap, FeatureRegistry registry,
                                               FeatureJobSettings settings) throws Exception {
             String topic = freshTopic(bootstrap, "bench.live");
-            FeatureJob job = new FeatureJob(KafkaEndpoints.events(bootstrap, topic),
-                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE),
-                    new FeatureStoreSink(environment.storeUrl(), registry, settings.sinkMaxBatch(),
-                            settings.sinkFlushIntervalMs()),
-                    KafkaEndpoints.sink(bootstrap, Topics.DEAD_LETTER), registry);
+            FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, topic),
+                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), environment.storeUrl(), registry, settings);
             JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "bench-freshness");
             List<Long> delays = new ArrayList<>();
             SplittableRandom random = new SplittableRandom(2);

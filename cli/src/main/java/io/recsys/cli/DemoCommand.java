@@ -3,7 +3,6 @@ package io.recsys.cli;
 import io.recsys.jobs.features.FeatureJob;
 import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
-import io.recsys.jobs.features.FeatureStoreSink;
 import io.recsys.jobs.features.KafkaEndpoints;
 import io.recsys.jobs.replay.EventPublisher;
 import io.recsys.kafka.EmbeddedKafka;
@@ -62,10 +61,8 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             FeatureJobSettings settings = FeatureJobSettings.defaults(environment.checkpoints());
-            FeatureJob job = new FeatureJob(KafkaEndpoints.events(bootstrap, Topics.EVENTS),
-                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE),
-                    new FeatureStoreSink(storeUrl, registry, settings.sinkMaxBatch(), settings.sinkFlushIntervalMs()),
-                    KafkaEndpoints.sink(bootstrap, Topics.DEAD_LETTER), registry);
+            FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, Topics.EVENTS),
+                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), storeUrl, registry, settings);
             JobClient client = FeatureJobRunner.startLocal(job, settings, metricsPort, "recsys-features");
             try (EventPublisher publisher = new EventPublisher(bootstrap, Topics.EVENTS, 2);
                  JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {

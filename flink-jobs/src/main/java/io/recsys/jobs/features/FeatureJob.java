@@ -1,5 +1,6 @@
 package io.recsys.jobs.features;
 
+import io.recsys.kafka.Topics;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRegistry;
@@ -47,6 +48,15 @@ public final class FeatureJob {
         this.store = store;
         this.deadLetters = deadLetters;
         this.registry = registry;
+    }
+
+    /** The production wiring: events and catalogue from Kafka, rows to the store, refusals to the dead-letter topic. */
+    public static FeatureJob onKafka(String bootstrapServers, Source<DecodedRecord, ?, ?> events,
+                                     Source<String, ?, ?> catalogue, String storeUrl, FeatureRegistry registry,
+                                     FeatureJobSettings settings) {
+        return new FeatureJob(events, catalogue,
+                new FeatureStoreSink(storeUrl, registry, settings.sinkMaxBatch(), settings.sinkFlushIntervalMs()),
+                KafkaEndpoints.sink(bootstrapServers, Topics.DEAD_LETTER), registry);
     }
 
     public void build(StreamExecutionEnvironment env) {

@@ -4,7 +4,6 @@ import io.recsys.datasets.Dataset;
 import io.recsys.jobs.features.FeatureJob;
 import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
-import io.recsys.jobs.features.FeatureStoreSink;
 import io.recsys.jobs.features.KafkaEndpoints;
 import io.recsys.kafka.Topics;
 import io.recsys.schema.event.Event;
@@ -68,12 +67,9 @@ public final class Replay {
             stop.merge(new TopicPartition(Topics.EVENTS, EventPublisher.partitionOf(event, actualPartitions)), 1L,
                     Long::sum);
         }
-        FeatureJob job = new FeatureJob(
+        FeatureJob job = FeatureJob.onKafka(bootstrapServers,
                 KafkaEndpoints.events(bootstrapServers, Topics.EVENTS, start, stop),
-                KafkaEndpoints.catalogueUpToNow(bootstrapServers, Topics.CATALOGUE),
-                new FeatureStoreSink(storeUrl, registry, settings.sinkMaxBatch(), settings.sinkFlushIntervalMs()),
-                KafkaEndpoints.sink(bootstrapServers, Topics.DEAD_LETTER),
-                registry);
+                KafkaEndpoints.catalogueUpToNow(bootstrapServers, Topics.CATALOGUE), storeUrl, registry, settings);
         JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "replay-" + dataset.name());
 
         long impressions = dataset.events().stream().filter(e -> e.type() == EventType.IMPRESSION).count();
