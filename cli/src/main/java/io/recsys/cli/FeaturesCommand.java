@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsys.datasets.Dataset;
 import io.recsys.datasets.Datasets;
-import io.recsys.jobs.features.FeatureJobSettings;
 import io.recsys.jobs.replay.Replay;
-import io.recsys.kafka.EmbeddedKafka;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureVector;
 import io.recsys.store.JdbcFeatureStore;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,35 +63,10 @@ final class FeaturesCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (rate < 0) {
-                throw new IllegalArgumentException("--rate must be 0 (as fast as possible) or positive");
-            }
             Dataset data = Datasets.read(dataset, path);
-            FeatureRegistry registry = FeatureRegistry.load();
-            try (EmbeddedKafka embedded = kafka.startEmbeddedUnlessExternal(environment.dataDir);
-                 ProgressBar published = Progress.bar("publish", data.events().size());
-                 ProgressBar processed = Progress.bar("in store", data.events().size())) {
-                String bootstrap = embedded == null ? kafka.bootstrap : embedded.bootstrapServers();
-                FeatureJobSettings settings = FeatureJobSettings.defaults(environment.checkpoints())
-                        .withParallelism(parallelism);
-                Replay.Result result = Replay.run(data, bootstrap, environment.storeUrl(), registry, settings, rate,
-                        new Replay.Progress() {
-                            @Override
-                            public void published(long events, long total) {
-                                published.stepTo(events);
-                            }
-
-                            @Override
-                            public void processed(long events, long total) {
-                                processed.stepTo(events);
-                            }
-                        });
-                published.close();
-                processed.close();
-                System.out.printf("replayed %d %s events (%d impressions, %d clicks, %d views) in %.1f s into %s%n",
-                        result.events(), dataset, result.impressions(), result.clicks(), result.views(),
-                        result.wallMillis() / 1000.0, redact(environment.storeUrl()));
-            }
+            Replay.Result result = DatasetReplay.run(data, environment.dataDir, environment.storeUrl(), kafka,
+                    parallelism, rate);
+            System.out.println(DatasetReplay.summary(result, dataset, environment.storeUrl()));
             return 0;
         }
     }

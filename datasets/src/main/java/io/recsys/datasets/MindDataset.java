@@ -31,23 +31,32 @@ public final class MindDataset {
     }
 
     public static Dataset read(Path directory) throws IOException {
+        List<Event> events = new ArrayList<>();
+        for (MindImpression impression : readImpressions(directory)) {
+            addEvents(impression, events);
+        }
+        return new Dataset("mind", events, readNews(directory.resolve("news.tsv")));
+    }
+
+    /** The impression lines in time order (ties keep file order), for evaluation protocols that work per line. */
+    public static List<MindImpression> readImpressions(Path directory) throws IOException {
         Path behaviors = directory.resolve("behaviors.tsv");
         if (!Files.exists(behaviors)) {
             throw new IllegalArgumentException(directory + " has no behaviors.tsv: is it a MIND directory?");
         }
-        List<Event> events = new ArrayList<>();
+        List<MindImpression> impressions = new ArrayList<>();
         try (BufferedReader reader = Files.newBufferedReader(behaviors, StandardCharsets.UTF_8)) {
             String line;
             int lineNumber = 0;
             while ((line = reader.readLine()) != null) {
                 lineNumber++;
                 if (!line.isBlank()) {
-                    parseImpressionLine(line, lineNumber, events);
+                    impressions.add(parseLine(line, lineNumber));
                 }
             }
         }
-        events.sort(Comparator.comparingLong(Event::eventTime));
-        return new Dataset("mind", events, readNews(directory.resolve("news.tsv")));
+        impressions.sort(Comparator.comparingLong(MindImpression::time));
+        return impressions;
     }
 
     /** Parses one impression line into its impressions and clicks. */
@@ -73,8 +82,7 @@ public final class MindDataset {
         return new MindImpression(columns[0], columns[1], time, history, items, clicked);
     }
 
-    private static void parseImpressionLine(String line, int lineNumber, List<Event> events) {
-        MindImpression impression = parseLine(line, lineNumber);
+    private static void addEvents(MindImpression impression, List<Event> events) {
         String requestId = "mind-" + impression.impressionId();
         for (int p = 0; p < impression.items().size(); p++) {
             int position = p + 1;
@@ -88,7 +96,7 @@ public final class MindDataset {
         }
     }
 
-    private static List<ItemAttributes> readNews(Path news) throws IOException {
+    public static List<ItemAttributes> readNews(Path news) throws IOException {
         List<ItemAttributes> items = new ArrayList<>();
         if (!Files.exists(news)) {
             return items;

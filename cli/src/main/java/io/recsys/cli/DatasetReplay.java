@@ -1,0 +1,53 @@
+package io.recsys.cli;
+
+import io.recsys.datasets.Dataset;
+import io.recsys.jobs.features.FeatureJobSettings;
+import io.recsys.jobs.replay.Replay;
+import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.schema.feature.FeatureRegistry;
+import me.tongfei.progressbar.ProgressBar;
+
+import java.nio.file.Path;
+
+/** Replays a dataset through Kafka and the feature job with progress bars: shared by replay, train and evaluate. */
+final class DatasetReplay {
+
+    private DatasetReplay() {
+    }
+
+    static String summary(Replay.Result result, String dataset, String storeUrl) {
+        return String.format("replayed %d %s events (%d impressions, %d clicks, %d views) in %.1f s into %s",
+                result.events(), dataset, result.impressions(), result.clicks(), result.views(),
+                result.wallMillis() / 1000.0, FeaturesCommand.redact(storeUrl));
+    }
+
+    static Replay.Result run(Dataset data, Path dataDir, String storeUrl, Environment.KafkaOption kafka,
+                             int parallelism, double rate) throws Exception {
+        if (rate < 0) {
+            throw new IllegalArgumentException("--rate must be 0 (as fast as possible) or positive");
+        }
+        FeatureRegistry registry = FeatureRegistry.load();
+        try (EmbeddedKafka embedded = kafka.startEmbeddedUnlessExternal(dataDir);
+             ProgressBar published = Progress.bar("publish", data.events().size());
+             ProgressBar processed = Progress.bar("in store", data.events().size())) {
+            String bootstrap = embedded == null ? kafka.bootstrap : embedded.bootstrapServers();
+            FeatureJobSettings settings = FeatureJobSettings.defaults(dataDir.resolve("checkpoints"))
+                    .withParallelism(parallelism);
+            Replay.Result result = Replay.run(data, bootstrap, storeUrl, registry, settings, rate,
+                    new Replay.Progress() {
+                        @Override
+                        public void published(long events, long total) {
+                            published.stepTo(events);
+                        }
+
+                        @Override
+                        public void processed(long events, long total) {
+                            processed.stepTo(events);
+                        }
+                    });
+            published.close();
+            processed.close();
+            return result;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.recsys.models.bundle;
+
+import io.recsys.models.training.RankingTrainer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** Writes a bundle directory: models first, then the manifest with their checksums, then one atomic rename. */
+public final class BundleWriter {
+
+    /** What the manifest says about the training run. */
+    public record Description(String version, String dataset, int registryVersion, List<String> rankingFeatures,
+                              int rerankHead, long trainedFrom, long trainedUntil, Map<String, Object> metrics) {
+    }
+
+    private BundleWriter() {
+    }
+
+    public static Path write(Path bundlesRoot, Description description, RankingTrainer.Models models)
+            throws IOException {
+        Path target = bundlesRoot.resolve(description.version());
+        if (Files.exists(target)) {
+            throw new IOException("bundle " + target + " already exists; versions are immutable");
+        }
+        Files.createDirectories(bundlesRoot);
+        Path staging = Files.createTempDirectory(bundlesRoot, ".staging-" + description.version() + "-");
+        models.gbdt().save(staging.resolve(ModelBundle.GBDT_FILE));
+        models.reranker().export(staging.resolve(ModelBundle.RERANKER_FILE),
+                staging.resolve(ModelBundle.RERANKER_SIDECAR), 1);
+        Map<String, String> files = new LinkedHashMap<>();
+        try (Stream<Path> paths = Files.walk(staging)) {
+            for (Path file : paths.filter(Files::isRegularFile).sorted().toList()) {
+                files.put(staging.relativize(file).toString().replace('\\', '/'), ModelBundle.sha256(file));
+            }
+        }
+        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT_VERSION, description.version(),
+                Instant.now().toString(), description.dataset(), description.registryVersion(),
+                description.rankingFeatures(), description.rerankHead(),
+                Instant.ofEpochMilli(description.trainedFrom()).toString(),
+                Instant.ofEpochMilli(description.trainedUntil()).toString(), models.trainingRows(), null,
+                description.metrics(), files);
+        Files.writeString(staging.resolve(BundleManifest.FILE),
+                ModelBundle.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+}

@@ -1,0 +1,163 @@
+package io.recsys.models.bundle;
+
+import ai.onnxruntime.OrtException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recsys.models.ranking.GbdtRanker;
+import io.recsys.models.ranking.OnnxReranker;
+import io.recsys.models.ranking.RankingFeatures;
+import io.recsys.schema.feature.FeatureRegistry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * One loaded model version: the ranking feature spec, the GBDT and the ONNX reranker. Loading checks everything a
+ * server needs before it may swap this bundle in, so a bad bundle is refused with a reason instead of failing
+ * requests later.
+ */
+public final class ModelBundle implements AutoCloseable {
+
+    static final String GBDT_FILE = "gbdt.tribuo";
+    static final String RERANKER_FILE = "reranker.onnx";
+    static final String RERANKER_SIDECAR = "reranker.json";
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final Path directory;
+    private final BundleManifest manifest;
+    private final RankingFeatures features;
+    private final GbdtRanker gbdt;
+    private final OnnxReranker reranker;
+
+    private ModelBundle(Path directory, BundleManifest manifest, RankingFeatures features, GbdtRanker gbdt,
+                        OnnxReranker reranker) {
+        this.directory = directory;
+        this.manifest = manifest;
+        this.features = features;
+        this.gbdt = gbdt;
+        this.reranker = reranker;
+    }
+
+    public static ModelBundle load(Path directory, FeatureRegistry registry) throws BundleException {
+        BundleManifest manifest = readManifest(directory);
+        if (manifest.formatVersion() != BundleManifest.FORMAT_VERSION) {
+            throw new BundleException("bundle " + directory + " has format version " + manifest.formatVersion()
+                    + "; this build reads version " + BundleManifest.FORMAT_VERSION);
+        }
+        if (manifest.registryVersion() != registry.version()) {
+            throw new BundleException("bundle " + directory + " was trained against feature registry version "
+                    + manifest.registryVersion() + ", but the registry in use is version " + registry.version());
+        }
+        verifyChecksums(directory, manifest.files());
+        RankingFeatures features;
+        try {
+            features = RankingFeatures.of(manifest.rankingFeatures());
+        } catch (IllegalArgumentException e) {
+            throw new BundleException("bundle " + directory + " has an incompatible feature spec: " + e.getMessage());
+        }
+        GbdtRanker gbdt;
+        OnnxReranker reranker;
+        try {
+            gbdt = GbdtRanker.load(directory.resolve(GBDT_FILE), features.names());
+            reranker = OnnxReranker.load(directory.resolve(RERANKER_FILE), directory.resolve(RERANKER_SIDECAR),
+                    features.names());
+        } catch (IOException e) {
+            throw new BundleException("bundle " + directory + " cannot be loaded: " + e.getMessage(), e);
+        }
+        return new ModelBundle(directory, manifest, features, gbdt, reranker);
+    }
+
+    static BundleManifest readManifest(Path directory) throws BundleException {
+        Path file = directory.resolve(BundleManifest.FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new BundleException("no bundle at " + directory + ": " + BundleManifest.FILE + " is missing");
+        }
+        BundleManifest manifest;
+        try {
+            manifest = JSON.readValue(file.toFile(), BundleManifest.class);
+        } catch (IOException e) {
+            throw new BundleException("bundle manifest " + file + " is not valid JSON: " + e.getMessage(), e);
+        }
+        if (manifest.version() == null || manifest.files() == null || manifest.rankingFeatures() == null) {
+            throw new BundleException("bundle manifest " + file + " lacks version, files or ranking_features");
+        }
+        return manifest;
+    }
+
+    private static void verifyChecksums(Path directory, Map<String, String> files) throws BundleException {
+        for (String required : new String[]{GBDT_FILE, RERANKER_FILE, RERANKER_SIDECAR}) {
+            if (!files.containsKey(required)) {
+                throw new BundleException("bundle " + directory + " does not list " + required + " in its manifest");
+            }
+        }
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Path path = directory.resolve(file.getKey()).normalize();
+            if (!path.startsWith(directory.normalize())) {
+                throw new BundleException("bundle " + directory + " lists a file outside itself: " + file.getKey());
+            }
+            String actual;
+            try {
+                actual = sha256(path);
+            } catch (NoSuchFileException e) {
+                throw new BundleException("bundle " + directory + " is missing " + file.getKey());
+            } catch (IOException e) {
+                throw new BundleException("bundle " + directory + ": cannot read " + file.getKey(), e);
+            }
+            if (!actual.equals(file.getValue())) {
+                throw new BundleException("bundle " + directory + " is corrupt: " + file.getKey()
+                        + " has SHA-256 " + actual + ", the manifest says " + file.getValue());
+            }
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public BundleManifest manifest() {
+        return manifest;
+    }
+
+    public String version() {
+        return manifest.version();
+    }
+
+    public RankingFeatures features() {
+        return features;
+    }
+
+    public GbdtRanker gbdt() {
+        return gbdt;
+    }
+
+    public OnnxReranker reranker() {
+        return reranker;
+    }
+
+    @Override
+    public void close() throws OrtException {
+        reranker.close();
+    }
+}

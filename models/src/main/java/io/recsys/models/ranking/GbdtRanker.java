@@ -1,0 +1,106 @@
+package io.recsys.models.ranking;
+
+import org.tribuo.Example;
+import org.tribuo.Model;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.xgboost.XGBoostClassificationTrainer;
+import org.tribuo.common.xgboost.XGBoostModel;
+import org.tribuo.common.xgboost.XGBoostTrainer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Click probability from a Tribuo XGBoost model over {@link RankingFeatures}. A request's candidates are scored as
+ * one batch: XGBoost builds one DMatrix per call, which costs far more than the trees themselves for a single row.
+ */
+public final class GbdtRanker {
+
+    /** Booster settings; defaults picked on MIND's 2019-11-12 (training on the days before it), never on 11-13. */
+    public record Params(int trees, double eta, int maxDepth, double minChildWeight, double subsample,
+                         double featureSubsample, double lambda, long seed) {
+        public static final Params DEFAULT = new Params(100, 0.1, 3, 20.0, 0.8, 0.8, 1.0, 7L);
+    }
+
+    private final XGBoostModel<Label> model;
+    private final List<String> featureNames;
+
+    private GbdtRanker(XGBoostModel<Label> model, List<String> featureNames) {
+        this.model = model;
+        this.featureNames = List.copyOf(featureNames);
+    }
+
+    public static GbdtRanker train(List<String> featureNames, List<double[]> rows, List<Boolean> clicked,
+                                   Params params) {
+        if (!clicked.contains(true) || !clicked.contains(false)) {
+            throw new IllegalArgumentException("training data needs both clicked and unclicked impressions; got "
+                    + rows.size() + " rows");
+        }
+        // One thread: XGBoost's OpenMP workers spin while waiting, which collapses throughput on a shared 2-core box.
+        XGBoostClassificationTrainer trainer = new XGBoostClassificationTrainer(XGBoostTrainer.BoosterType.GBTREE,
+                XGBoostTrainer.TreeMethod.HIST, params.trees(), params.eta(), 0.0, params.maxDepth(),
+                params.minChildWeight(), params.subsample(), params.featureSubsample(), params.lambda(), 0.0, 1,
+                XGBoostTrainer.LoggingVerbosity.SILENT, params.seed());
+        XGBoostModel<Label> model = trainer.train(TribuoExamples.dataset("ranking", featureNames, rows, clicked));
+        return new GbdtRanker(model, featureNames);
+    }
+
+    /** Click probabilities, one per row. */
+    public double[] score(double[][] rows) {
+        List<Example<Label>> examples = TribuoExamples.unlabeled(featureNames, rows);
+        List<Prediction<Label>> predictions = model.predict(examples);
+        double[] scores = new double[rows.length];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = clickProbability(predictions.get(i));
+        }
+        return scores;
+    }
+
+    static double clickProbability(Prediction<Label> prediction) {
+        Label click = prediction.getOutputScores().get(TribuoExamples.CLICK.getLabel());
+        return click == null ? 0.0 : click.getScore();
+    }
+
+    /** Total gain per feature, largest first. */
+    public Map<String, Double> importance() {
+        Map<String, Double> gain = new LinkedHashMap<>();
+        if (!model.getFeatureImportance().isEmpty()) {
+            model.getFeatureImportance().get(0).getTotalGain().forEach(gain::put);
+        }
+        return gain;
+    }
+
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    public void save(Path file) throws IOException {
+        model.serializeToFile(file);
+    }
+
+    /** Loads a model written by {@link #save}; fails clearly if it is not a click GBDT over these features. */
+    @SuppressWarnings("unchecked")
+    public static GbdtRanker load(Path file, List<String> featureNames) throws IOException {
+        Model<?> loaded;
+        try {
+            loaded = Model.deserializeFromFile(file);
+        } catch (RuntimeException e) {
+            throw new IOException(file + " is not a readable Tribuo model: " + e.getMessage(), e);
+        }
+        if (!(loaded instanceof XGBoostModel<?> xgboost) || !loaded.validate(Label.class)) {
+            throw new IOException(file + " holds a " + loaded.getClass().getSimpleName()
+                    + ", not an XGBoost click classifier");
+        }
+        for (var feature : loaded.getFeatureIDMap()) {
+            if (!featureNames.contains(feature.getName())) {
+                throw new IOException(file + " was trained on feature '" + feature.getName()
+                        + "', which is not in the bundle's feature spec " + featureNames);
+            }
+        }
+        return new GbdtRanker((XGBoostModel<Label>) xgboost, featureNames);
+    }
+}

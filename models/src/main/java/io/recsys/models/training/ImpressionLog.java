@@ -1,0 +1,53 @@
+package io.recsys.models.training;
+
+import io.recsys.schema.event.Event;
+import io.recsys.schema.event.EventType;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Labels from the event log: impressions grouped by request, each labelled clicked when a click carries the same
+ * request id and item. Clicks without a request id cannot be attributed to a list and label nothing.
+ */
+public final class ImpressionLog {
+
+    private ImpressionLog() {
+    }
+
+    /** Groups with an impression time in [from, until), ordered by time. */
+    public static List<ImpressionGroup> groups(List<Event> events, long from, long until) {
+        Set<String> clicks = new HashSet<>();
+        for (Event event : events) {
+            if (event.type() == EventType.CLICK && event.requestId() != null) {
+                clicks.add(event.requestId() + '\u0000' + event.itemId());
+            }
+        }
+        Map<String, List<Event>> byRequest = new LinkedHashMap<>();
+        for (Event event : events) {
+            if (event.type() == EventType.IMPRESSION && event.eventTime() >= from && event.eventTime() < until) {
+                byRequest.computeIfAbsent(event.requestId(), r -> new ArrayList<>()).add(event);
+            }
+        }
+        List<ImpressionGroup> groups = new ArrayList<>(byRequest.size());
+        for (Map.Entry<String, List<Event>> request : byRequest.entrySet()) {
+            List<Event> shown = request.getValue();
+            shown.sort(Comparator.comparingInt(Event::position));
+            List<String> items = new ArrayList<>(shown.size());
+            boolean[] clicked = new boolean[shown.size()];
+            for (int i = 0; i < shown.size(); i++) {
+                items.add(shown.get(i).itemId());
+                clicked[i] = clicks.contains(request.getKey() + '\u0000' + shown.get(i).itemId());
+            }
+            Event first = shown.get(0);
+            groups.add(new ImpressionGroup(request.getKey(), first.userId(), first.eventTime(), items, clicked));
+        }
+        groups.sort(Comparator.comparingLong(ImpressionGroup::time));
+        return groups;
+    }
+}
