@@ -1,5 +1,6 @@
 package io.recsys.cli;
 
+import io.recsys.api.RankerApi;
 import io.recsys.jobs.features.FeatureJob;
 import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
@@ -19,17 +20,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The main job on embedded defaults: an in-process Kafka broker, the feature job on a local MiniCluster, the
- * embedded store, and the simulator producing a live stream of events.
+ * embedded store, a first model bundle trained from the simulator's recent history, the ranker API, and the
+ * simulator producing a live stream of events.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the pipeline on embedded defaults with a live simulated stream; Ctrl-C to stop.")
+        description = "Run everything on embedded defaults with a live simulated stream; Ctrl-C to stop.")
 final class DemoCommand implements Callable<Integer> {
+
 
     @Option(names = "--duration", description = "Stop after this many seconds (default: run until stopped).")
     Long durationSeconds;
@@ -43,6 +48,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin
     Environment environment;
+
+    @Mixin
+    ApiOptions api;
 
     @Override
     public Integer call() throws Exception {
@@ -66,25 +74,31 @@ final class DemoCommand implements Callable<Integer> {
             JobClient client = FeatureJobRunner.startLocal(job, settings, metricsPort, "recsys-features");
             try (EventPublisher publisher = new EventPublisher(bootstrap, Topics.EVENTS, 2);
                  JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
-                LiveSimulation simulation = new LiveSimulation(simulator, publisher, requestsPerSecond);
-                Thread simulationThread = new Thread(simulation, "simulator");
-                simulationThread.start();
-                printBanner(bootstrap, storeUrl);
-                CountDownLatch stopped = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-                long deadline = durationSeconds == null ? Long.MAX_VALUE
-                        : System.currentTimeMillis() + durationSeconds * 1000;
-                while (System.currentTimeMillis() < deadline && !stopped.await(5, TimeUnit.SECONDS)) {
-                    if (client.getJobStatus().get().isGloballyTerminalState()) {
-                        throw new IllegalStateException("the feature job stopped: " + client.getJobStatus().get());
+                Path bundles = environment.dataDir.resolve("bundles");
+                FirstBundle.ensure(bundles, simulator, publisher, store, registry);
+                try (RankerApi server = RankerApi.start(api.config(bundles, storeUrl, bootstrap), registry)) {
+                    LiveSimulation simulation = new LiveSimulation(simulator, publisher, requestsPerSecond);
+                    Thread simulationThread = new Thread(simulation, "simulator");
+                    simulationThread.start();
+                    printBanner(bootstrap, storeUrl, server);
+                    CountDownLatch stopped = new CountDownLatch(1);
+                    Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                    long deadline = durationSeconds == null ? Long.MAX_VALUE
+                            : System.currentTimeMillis() + durationSeconds * 1000;
+                    while (System.currentTimeMillis() < deadline && !stopped.await(
+                            Math.max(1, Math.min(5_000, deadline - System.currentTimeMillis())), TimeUnit.MILLISECONDS)) {
+                        if (client.getJobStatus().get().isGloballyTerminalState()) {
+                            throw new IllegalStateException("the feature job stopped: "
+                                    + client.getJobStatus().get());
+                        }
+                        FeatureVector global = store.readLatest(List.of(EntityKey.GLOBAL)).get(EntityKey.GLOBAL);
+                        System.out.printf("published %d events | last hour: %s impressions, %s clicks, CTR %.4f%n",
+                                simulation.published(), global.values().get("impressions_1h"),
+                                global.values().get("clicks_1h"), global.number("ctr_1h"));
                     }
-                    FeatureVector global = store.readLatest(java.util.List.of(EntityKey.GLOBAL)).get(EntityKey.GLOBAL);
-                    System.out.printf("published %d events | last hour: %s impressions, %s clicks, CTR %.4f%n",
-                            simulation.published(), global.values().get("impressions_1h"),
-                            global.values().get("clicks_1h"), global.number("ctr_1h"));
+                    simulation.stop();
+                    simulationThread.join();
                 }
-                simulation.stop();
-                simulationThread.join();
                 client.cancel().get(30, TimeUnit.SECONDS);
             }
         }
@@ -92,8 +106,14 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printBanner(String bootstrap, String storeUrl) {
+    private void printBanner(String bootstrap, String storeUrl, RankerApi server) {
+        String base = "http://127.0.0.1:" + server.port();
         System.out.println("recsys demo is running");
+        System.out.println("  page:                 " + base + "/");
+        System.out.println("  recommendations:      " + base + "/v1/recommendations?user_id=u1&k=10&explain=true");
+        System.out.println("  features:             " + base + "/v1/features/item:i1");
+        System.out.println("  API metrics:          " + base + "/metrics   OpenAPI: " + base + "/openapi.yaml");
+        System.out.println("  model bundle:         " + server.models().describe());
         System.out.println("  Kafka (embedded):     " + bootstrap + "  topics " + Topics.EVENTS + ", "
                 + Topics.DEAD_LETTER + ", " + Topics.CATALOGUE);
         System.out.println("  feature store:        " + FeaturesCommand.redact(storeUrl));

@@ -2,7 +2,7 @@ package io.recsys.cli;
 
 import io.recsys.datasets.Dataset;
 import io.recsys.datasets.Datasets;
-import io.recsys.models.bundle.BundleWriter;
+import io.recsys.models.training.BundleTrainer;
 import io.recsys.models.evaluation.ReportWriter;
 import io.recsys.models.evaluation.mind.MindEvaluation;
 import io.recsys.schema.feature.FeatureRegistry;
@@ -82,10 +82,10 @@ final class EvaluateCommand implements Runnable {
             }
             ReportWriter.write(outcome.result(), out);
             Map<String, Object> metrics = new LinkedHashMap<>(outcome.result().system());
-            Path bundle = BundleWriter.write(out.resolve("bundles"), new BundleWriter.Description(
-                    "mind-" + day + "-" + System.currentTimeMillis(), "mind", registry.version(),
-                    outcome.features().names(), MindEvaluation.Settings.defaults(day).rerankHead(),
-                    outcome.trainFrom(), outcome.trainUntil(), metrics), outcome.models());
+            Path bundle = BundleTrainer.write(outcome.trained(), out.resolve("bundles"),
+                    "mind-" + day + "-" + System.currentTimeMillis(), "mind", registry,
+                    MindEvaluation.Settings.defaults(day).rerankHead(), outcome.trainFrom(), outcome.trainUntil(),
+                    metrics);
             System.out.println(Files.readString(out.resolve("metrics.json")));
             System.err.println("wrote " + out.resolve("metrics.json") + ", " + out.resolve("report.html")
                     + " and the bundle " + bundle);

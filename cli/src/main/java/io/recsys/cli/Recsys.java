@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The one entry point: {@code ./recsys COMMAND}. */
 @Command(name = "recsys", mixinStandardHelpOptions = true, version = "recsys 0.1.0",
         description = "Real-time features and ranking on Kafka, Flink and a JDBC feature store.",
-        subcommands = {FeaturesCommand.class, EvaluateCommand.class, DemoCommand.class, BenchCommand.class})
+        subcommands = {FeaturesCommand.class, EvaluateCommand.class, DemoCommand.class, ServeCommand.class,
+                BenchCommand.class})
 public final class Recsys implements Runnable {
 
     @CommandLine.Spec

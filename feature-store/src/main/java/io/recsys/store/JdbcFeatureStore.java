@@ -167,6 +167,28 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
         }
     }
 
+    @Override
+    public List<ItemScore> trendingItems(int limit) {
+        String sql = "SELECT entity_id, decayed_clicks * POWER(0.5, (? - ts) / ?) AS popularity FROM feature_latest"
+                + " WHERE entity_type = ? AND decayed_clicks > 0 ORDER BY popularity DESC, entity_id LIMIT ?";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, clock.millis());
+            statement.setDouble(2, derivation.registry().halfLifeMillis());
+            statement.setString(3, EntityType.ITEM.wireName());
+            statement.setInt(4, limit);
+            List<ItemScore> items = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    items.add(new ItemScore(rs.getString(1), rs.getDouble(2)));
+                }
+            }
+            return items;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("trending read failed: " + e.getMessage(), e);
+        }
+    }
+
     public Map<String, ItemAttributes> itemAttributes(Collection<String> itemIds) {
         Map<String, ItemAttributes> result = new HashMap<>();
         String sql = "SELECT item_id, category, subcategory FROM item_attributes WHERE item_id = ?";

@@ -144,6 +144,20 @@ abstract class FeatureStoreContractTest {
     }
 
     @Test
+    void trendingRanksItemsByClicksDecayedToNowNotByRawClicks() {
+        // "old" had 3 clicks 36 h ago (six half-lives: 3/64 left); "fresh" had 1 click an hour ago
+        store.write(List.of(
+                new FeatureRow(EntityType.ITEM, "old", T0 + 12 * HOUR, new Counters(3, 3, 0, 0, 0, 3, 3, T0)),
+                new FeatureRow(EntityType.ITEM, "fresh", T0 + 47 * HOUR, new Counters(1, 1, 0, 0, 0, 1, 1, T0)),
+                new FeatureRow(EntityType.ITEM, "unclicked", T0 + 47 * HOUR, new Counters(5, 0, 0, 0, 0, 5, 0, T0))),
+                List.of(), List.of());
+
+        assertThat(store.trendingItems(10)).extracting(ItemScore::itemId).containsExactly("fresh", "old");
+        assertThat(store.trendingItems(10).get(1).score()).isCloseTo(3.0 / 64, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(store.trendingItems(1)).hasSize(1);
+    }
+
+    @Test
     void onlineReadReturnsEveryRequestedEntityIncludingUnknownOnes() {
         store.write(impressionsAt(EntityKey.item("a"), T0 + 40 * HOUR), List.of(), List.of());
         store.write(impressionsAt(EntityKey.item("b"), T0 + 47 * HOUR, T0 + 47 * HOUR + 5), List.of(), List.of());

@@ -1,5 +1,7 @@
 package io.recsys.models.bundle;
 
+import io.recsys.models.retrieval.HnswIndex;
+import io.recsys.models.retrieval.ItemEmbeddings;
 import io.recsys.models.training.RankingTrainer;
 
 import java.io.IOException;
@@ -20,11 +22,21 @@ public final class BundleWriter {
                               int rerankHead, long trainedFrom, long trainedUntil, Map<String, Object> metrics) {
     }
 
+    /** The embedding model a bundle retrieves with, and the ALS settings its fold-in must reuse. */
+    public record Retrieval(ItemEmbeddings items, double alpha, double regularization) {
+    }
+
     private BundleWriter() {
     }
 
     public static Path write(Path bundlesRoot, Description description, RankingTrainer.Models models)
             throws IOException {
+        return write(bundlesRoot, description, models, null);
+    }
+
+    /** @param retrieval null for a bundle that ranks trending candidates only */
+    public static Path write(Path bundlesRoot, Description description, RankingTrainer.Models models,
+                             Retrieval retrieval) throws IOException {
         Path target = bundlesRoot.resolve(description.version());
         if (Files.exists(target)) {
             throw new IOException("bundle " + target + " already exists; versions are immutable");
@@ -34,6 +46,14 @@ public final class BundleWriter {
         models.gbdt().save(staging.resolve(ModelBundle.GBDT_FILE));
         models.reranker().export(staging.resolve(ModelBundle.RERANKER_FILE),
                 staging.resolve(ModelBundle.RERANKER_SIDECAR), 1);
+        BundleManifest.Retrieval retrievalSection = null;
+        if (retrieval != null) {
+            EmbeddingsFile.write(retrieval.items(), staging.resolve(ModelBundle.EMBEDDINGS_FILE));
+            HnswIndex.build(retrieval.items(), HnswIndex.Params.defaults()).save(staging.resolve(ModelBundle.ANN_DIR));
+            retrievalSection = new BundleManifest.Retrieval("implicit_als", retrieval.items().dimension(),
+                    retrieval.items().size(), Map.of("alpha", retrieval.alpha(),
+                    "regularization", retrieval.regularization()));
+        }
         Map<String, String> files = new LinkedHashMap<>();
         try (Stream<Path> paths = Files.walk(staging)) {
             for (Path file : paths.filter(Files::isRegularFile).sorted().toList()) {
@@ -44,7 +64,7 @@ public final class BundleWriter {
                 Instant.now().toString(), description.dataset(), description.registryVersion(),
                 description.rankingFeatures(), description.rerankHead(),
                 Instant.ofEpochMilli(description.trainedFrom()).toString(),
-                Instant.ofEpochMilli(description.trainedUntil()).toString(), models.trainingRows(), null,
+                Instant.ofEpochMilli(description.trainedUntil()).toString(), models.trainingRows(), retrievalSection,
                 description.metrics(), files);
         Files.writeString(staging.resolve(BundleManifest.FILE),
                 ModelBundle.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));

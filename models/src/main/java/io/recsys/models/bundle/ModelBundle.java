@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.ranking.OnnxReranker;
 import io.recsys.models.ranking.RankingFeatures;
+import io.recsys.models.retrieval.HnswIndex;
+import io.recsys.models.retrieval.ItemEmbeddings;
+import io.recsys.models.retrieval.RetrievalModel;
+import io.recsys.models.retrieval.embedding.UserFoldIn;
 import io.recsys.schema.feature.FeatureRegistry;
 
 import java.io.IOException;
@@ -18,6 +22,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One loaded model version: the ranking feature spec, the GBDT and the ONNX reranker. Loading checks everything a
@@ -29,6 +34,8 @@ public final class ModelBundle implements AutoCloseable {
     static final String GBDT_FILE = "gbdt.tribuo";
     static final String RERANKER_FILE = "reranker.onnx";
     static final String RERANKER_SIDECAR = "reranker.json";
+    static final String EMBEDDINGS_FILE = "embeddings.bin";
+    static final String ANN_DIR = "ann";
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -37,14 +44,16 @@ public final class ModelBundle implements AutoCloseable {
     private final RankingFeatures features;
     private final GbdtRanker gbdt;
     private final OnnxReranker reranker;
+    private final RetrievalModel retrieval;
 
     private ModelBundle(Path directory, BundleManifest manifest, RankingFeatures features, GbdtRanker gbdt,
-                        OnnxReranker reranker) {
+                        OnnxReranker reranker, RetrievalModel retrieval) {
         this.directory = directory;
         this.manifest = manifest;
         this.features = features;
         this.gbdt = gbdt;
         this.reranker = reranker;
+        this.retrieval = retrieval;
     }
 
     public static ModelBundle load(Path directory, FeatureRegistry registry) throws BundleException {
@@ -65,15 +74,33 @@ public final class ModelBundle implements AutoCloseable {
             throw new BundleException("bundle " + directory + " has an incompatible feature spec: " + e.getMessage());
         }
         GbdtRanker gbdt;
-        OnnxReranker reranker;
+        RetrievalModel retrieval;
         try {
             gbdt = GbdtRanker.load(directory.resolve(GBDT_FILE), features.names());
+            retrieval = manifest.retrieval() == null ? null : loadRetrieval(directory, manifest.retrieval());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new BundleException("bundle " + directory + " cannot be loaded: " + e.getMessage(), e);
+        }
+        OnnxReranker reranker;
+        try {
             reranker = OnnxReranker.load(directory.resolve(RERANKER_FILE), directory.resolve(RERANKER_SIDECAR),
                     features.names());
         } catch (IOException e) {
             throw new BundleException("bundle " + directory + " cannot be loaded: " + e.getMessage(), e);
         }
-        return new ModelBundle(directory, manifest, features, gbdt, reranker);
+        return new ModelBundle(directory, manifest, features, gbdt, reranker, retrieval);
+    }
+
+    private static RetrievalModel loadRetrieval(Path directory, BundleManifest.Retrieval section) throws IOException {
+        ItemEmbeddings items = EmbeddingsFile.read(directory.resolve(EMBEDDINGS_FILE));
+        if (items.dimension() != section.dimension() || items.size() != section.items()) {
+            throw new IOException("embeddings are " + items.size() + " x " + items.dimension() + ", the manifest says "
+                    + section.items() + " x " + section.dimension());
+        }
+        double alpha = ((Number) section.parameters().get("alpha")).doubleValue();
+        double regularization = ((Number) section.parameters().get("regularization")).doubleValue();
+        return new RetrievalModel(items, HnswIndex.load(directory.resolve(ANN_DIR)),
+                new UserFoldIn(items, alpha, regularization));
     }
 
     static BundleManifest readManifest(Path directory) throws BundleException {
@@ -154,6 +181,11 @@ public final class ModelBundle implements AutoCloseable {
 
     public OnnxReranker reranker() {
         return reranker;
+    }
+
+    /** Empty for a bundle that ranks trending candidates only. */
+    public Optional<RetrievalModel> retrieval() {
+        return Optional.ofNullable(retrieval);
     }
 
     @Override

@@ -36,6 +36,18 @@ class RerankerTest {
     }
 
     @Test
+    void flatTreesGiveTheSameProbabilitiesAsXgboost() {
+        double[][] rows = SyntheticLists.rows(SyntheticLists.generate(10, 20, 77));
+        rows[0][3] = 0.0;
+        rows[1][4] = Double.NaN;
+        double[] java = MODELS.gbdt().score(rows);
+        double[] xgboost = MODELS.gbdt().scoreWithXgboost(rows);
+        for (int i = 0; i < rows.length; i++) {
+            assertThat(java[i]).isCloseTo(xgboost[i], within(1e-5));
+        }
+    }
+
+    @Test
     void gbdtLearnsTheSignalItWasGiven() {
         double[][] rows = SyntheticLists.rows(SyntheticLists.generate(1, 2, 5));
         int ctr = RankingFeatures.all().names().indexOf("item.ctr_all");

@@ -16,7 +16,7 @@ import io.recsys.models.ranking.RetrievalScorer;
 import io.recsys.models.training.ImpressionGroup;
 import io.recsys.models.training.ImpressionLog;
 import io.recsys.models.training.PointInTimeJoin;
-import io.recsys.models.training.PointInTimeJoin.LabeledGroup;
+import io.recsys.models.training.BundleTrainer;
 import io.recsys.models.training.RankingTrainer;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.datasets.Dataset;
@@ -49,8 +49,7 @@ public final class MindEvaluation {
     }
 
     /** The evaluation's numbers and the models it trained (for a bundle). */
-    public record Outcome(EvaluationResult result, RankingTrainer.Models models, RankingFeatures features,
-                          long trainFrom, long trainUntil) {
+    public record Outcome(EvaluationResult result, BundleTrainer.Trained trained, long trainFrom, long trainUntil) {
     }
 
     private MindEvaluation() {
@@ -65,27 +64,19 @@ public final class MindEvaluation {
             throw new IllegalArgumentException("the MIND log in " + mindDirectory + " has no impressions on "
                     + settings.testDay());
         }
-        List<ImpressionGroup> groups = ImpressionLog.groups(dataset.events(), Long.MIN_VALUE, testStart);
         List<ImpressionGroup> testGroups = ImpressionLog.groups(dataset.events(), testStart, testEnd);
-        if (groups.isEmpty()) {
-            throw new IllegalArgumentException("no impressions before " + settings.testDay() + " to train on");
-        }
         Map<String, String> categories = new HashMap<>();
         for (ItemAttributes item : dataset.catalogue()) {
             categories.put(item.itemId(), item.category());
         }
-        RankingFeatures features = RankingFeatures.all();
-        PointInTimeJoin join = new PointInTimeJoin(store, features, categories);
-        RetrievalScorer retrieval = RetrievalScorer.NONE;
-
-        progress.stage("join training lists", groups.size());
-        List<LabeledGroup> training = join.join(groups, retrieval, progress::done);
-        progress.stage("train GBDT and reranker", 1);
         long started = System.nanoTime();
-        RankingTrainer.Models models = RankingTrainer.train(features.names(), training, settings.gbdt(),
-                settings.reranker(), settings.rerankShare());
+        BundleTrainer.Trained trained = BundleTrainer.train(dataset.events(), categories, Long.MIN_VALUE, testStart,
+                store, settings.gbdt(), settings.reranker(), settings.rerankShare(), progress);
         double trainSeconds = (System.nanoTime() - started) / 1e9;
-        progress.done(1);
+        RankingTrainer.Models models = trained.ranking();
+        RankingFeatures features = trained.features();
+        PointInTimeJoin join = new PointInTimeJoin(store, features, categories);
+        RetrievalScorer retrieval = trained.retrieval().scorer();
         Path onnx = rerankerDirectory.resolve("reranker.onnx");
         Path sidecar = rerankerDirectory.resolve("reranker.json");
         models.reranker().export(onnx, sidecar, 1);
@@ -118,7 +109,7 @@ public final class MindEvaluation {
         baselines.put("gbdt_only", gbdtOnly.summary());
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("test_day", settings.testDay().toString());
-        notes.put("training_lists", groups.size());
+        notes.put("training_lists", trained.training().size());
         notes.put("training_rows", models.trainingRows());
         notes.put("test_lists", testGroups.size());
         notes.put("ranking_features", features.names());
@@ -126,9 +117,10 @@ public final class MindEvaluation {
         notes.put("reranker", settings.reranker());
         notes.put("rerank_head", settings.rerankHead());
         notes.put("training_seconds", trainSeconds);
+        notes.put("embedding_items", trained.embeddings().itemEmbeddings().size());
         EvaluationResult result = new EvaluationResult("mind", system.summary(), baselines,
                 Map.of("system (GBDT probability)", new ScoreSample(positives, negatives)),
                 models.gbdt().importance(), notes);
-        return new Outcome(result, models, features, groups.get(0).time(), testStart);
+        return new Outcome(result, trained, trained.training().get(0).group().time(), testStart);
     }
 }

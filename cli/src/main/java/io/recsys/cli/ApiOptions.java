@@ -1,0 +1,58 @@
+package io.recsys.cli;
+
+import io.recsys.api.ApiConfig;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/** Options of the commands that run the ranker API. */
+final class ApiOptions {
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the API (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--admin-token-env", defaultValue = "RECSYS_ADMIN_TOKEN",
+            description = "Environment variable holding the token POST /v1/models/reload requires; reload is"
+                    + " disabled when it is unset (default: ${DEFAULT-VALUE}).")
+    String adminTokenEnv;
+
+    @Option(names = "--body-limit", defaultValue = "1048576",
+            description = "Largest request body in bytes; larger ones get 413 (default: ${DEFAULT-VALUE}).")
+    long bodyLimit;
+
+    @Option(names = "--max-in-flight", defaultValue = "64",
+            description = "Requests ranked at once before new ones get 503 + Retry-After (default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--workers", defaultValue = "4", description = "Ranking worker threads (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--cors-origin", description = "Allow cross-origin requests from this one origin (default: off).")
+    String corsOrigin;
+
+    @Option(names = "--candidates", defaultValue = "500",
+            description = "ANN candidates per request (default: ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--rerank-head", defaultValue = "100",
+            description = "How many of the GBDT's top the ONNX reranker reorders (default: ${DEFAULT-VALUE}).")
+    int rerankHead;
+
+    @Option(names = "--block", split = ",", description = "Items never to recommend (comma-separated).")
+    Set<String> blocked = Set.of();
+
+    ApiConfig config(Path bundlesDir, String storeUrl, String kafkaBootstrap) {
+        if (bodyLimit <= 0 || maxInFlight <= 0 || workers <= 0 || candidates <= 0 || rerankHead < 0) {
+            throw new IllegalArgumentException("--body-limit, --max-in-flight, --workers and --candidates must be"
+                    + " positive, --rerank-head zero or more");
+        }
+        String token = System.getenv(adminTokenEnv);
+        return new ApiConfig(host, port, bodyLimit, token == null || token.isBlank() ? null : token, corsOrigin,
+                bundlesDir, storeUrl, kafkaBootstrap, maxInFlight, workers, 1000, candidates, rerankHead, 0.1,
+                blocked);
+    }
+}

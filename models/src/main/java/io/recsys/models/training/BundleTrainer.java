@@ -1,0 +1,88 @@
+package io.recsys.models.training;
+
+import io.recsys.models.bundle.BundleWriter;
+import io.recsys.models.evaluation.Progress;
+import io.recsys.models.ranking.FmReranker;
+import io.recsys.models.ranking.GbdtRanker;
+import io.recsys.models.ranking.RankingFeatures;
+import io.recsys.models.retrieval.ExactIndex;
+import io.recsys.models.retrieval.RetrievalModel;
+import io.recsys.models.retrieval.embedding.ImplicitAlsModel;
+import io.recsys.models.retrieval.embedding.ImplicitAlsParams;
+import io.recsys.models.retrieval.embedding.ImplicitAlsTrainer;
+import io.recsys.models.retrieval.embedding.Interaction;
+import io.recsys.models.training.PointInTimeJoin.LabeledGroup;
+import io.recsys.schema.event.Event;
+import io.recsys.schema.event.EventType;
+import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.store.OfflineStore;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains a whole bundle from an event log whose events are already in the feature store: implicit-ALS embeddings
+ * from the feedback before {@code until}, then the GBDT and the reranker on the lists shown in [from, until),
+ * joined with point-in-time features and the retrieval score the API will compute.
+ */
+public final class BundleTrainer {
+
+    /** Feedback weights for the embeddings: stronger signals count more. */
+    private static final Map<EventType, Double> WEIGHTS = Map.of(EventType.CLICK, 1.0, EventType.VIEW, 0.3,
+            EventType.ADD_TO_CART, 2.0, EventType.PURCHASE, 3.0);
+
+    /** The models trained, before they are written. */
+    public record Trained(RankingFeatures features, RankingTrainer.Models ranking, ImplicitAlsModel embeddings,
+                          RetrievalModel retrieval, List<LabeledGroup> training) {
+    }
+
+    private BundleTrainer() {
+    }
+
+    public static Trained train(List<Event> events, Map<String, String> itemCategories, long from, long until,
+                                OfflineStore store, GbdtRanker.Params gbdt, FmReranker.Params reranker,
+                                double rerankShare, Progress progress) {
+        progress.stage("train embeddings", 1);
+        List<Interaction> interactions = new ArrayList<>();
+        for (Event event : events) {
+            Double weight = WEIGHTS.get(event.type());
+            if (weight != null && event.eventTime() < until) {
+                interactions.add(new Interaction(event.userId(), event.itemId(), weight));
+            }
+        }
+        if (interactions.isEmpty()) {
+            throw new IllegalArgumentException("no feedback (clicks, views, ...) before the end of training to learn"
+                    + " embeddings from");
+        }
+        ImplicitAlsModel embeddings = new ImplicitAlsTrainer(ImplicitAlsParams.DEFAULTS).train(interactions);
+        RetrievalModel retrieval = new RetrievalModel(embeddings.itemEmbeddings(),
+                new ExactIndex(embeddings.itemEmbeddings()), embeddings.foldIn());
+        progress.done(1);
+
+        List<ImpressionGroup> groups = ImpressionLog.groups(events, from, until);
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("no impressions in the training range to learn ranking from");
+        }
+        RankingFeatures features = RankingFeatures.all();
+        progress.stage("join training lists", groups.size());
+        List<LabeledGroup> joined = new PointInTimeJoin(store, features, itemCategories)
+                .join(groups, retrieval.scorer(), progress::done);
+        progress.stage("train GBDT and reranker", 1);
+        RankingTrainer.Models ranking = RankingTrainer.train(features.names(), joined, gbdt, reranker, rerankShare);
+        progress.done(1);
+        return new Trained(features, ranking, embeddings, retrieval, joined);
+    }
+
+    public static Path write(Trained trained, Path bundlesRoot, String version, String dataset,
+                             FeatureRegistry registry, int rerankHead, long from, long until,
+                             Map<String, Object> metrics) throws IOException {
+        ImplicitAlsParams params = trained.embeddings().params();
+        return BundleWriter.write(bundlesRoot, new BundleWriter.Description(version, dataset, registry.version(),
+                        trained.features().names(), rerankHead, from, until, metrics), trained.ranking(),
+                new BundleWriter.Retrieval(trained.embeddings().itemEmbeddings(), params.alpha(),
+                        params.regularization()));
+    }
+}

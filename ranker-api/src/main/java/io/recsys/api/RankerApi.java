@@ -1,0 +1,107 @@
+package io.recsys.api;
+
+import io.recsys.api.http.RankerServer;
+import io.recsys.api.serving.ApiMetrics;
+import io.recsys.api.serving.Catalogue;
+import io.recsys.api.serving.EventIngest;
+import io.recsys.api.serving.ImpressionLogger;
+import io.recsys.api.serving.LiveFeatures;
+import io.recsys.api.serving.RecommendationService;
+import io.recsys.api.serving.ServingModels;
+import io.recsys.api.serving.Trending;
+import io.recsys.models.bundle.BundleRegistry;
+import io.recsys.schema.feature.FeatureDerivation;
+import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.store.JdbcFeatureStore;
+import io.vertx.core.Vertx;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/** Wires the API from its configuration: store, Kafka producer, bundles, ranking pipeline and HTTP server. */
+public final class RankerApi implements AutoCloseable {
+
+    private final Vertx vertx;
+    private final JdbcFeatureStore store;
+    private final KafkaProducer<String, String> producer;
+    private final ServingModels models;
+    private final RankerServer server;
+    private final int port;
+
+    private RankerApi(Vertx vertx, JdbcFeatureStore store, KafkaProducer<String, String> producer,
+                      ServingModels models, RankerServer server, int port) {
+        this.vertx = vertx;
+        this.store = store;
+        this.producer = producer;
+        this.models = models;
+        this.server = server;
+        this.port = port;
+    }
+
+    /** Starts the API with the registry's current bundle; fails if it cannot be loaded. */
+    public static RankerApi start(ApiConfig config, FeatureRegistry registry) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        JdbcFeatureStore store = null;
+        KafkaProducer<String, String> producer = null;
+        ServingModels models = null;
+        try {
+            store = JdbcFeatureStore.open(config.storeUrl(), registry);
+            producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.LINGER_MS_CONFIG, 2,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000,
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000,
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000),
+                    new StringSerializer(), new StringSerializer());
+            BundleRegistry bundles = new BundleRegistry(config.bundlesDir());
+            models = new ServingModels(bundles, registry);
+            models.reload(null, null, 0);
+            ApiMetrics metrics = new ApiMetrics();
+            LiveFeatures features = new LiveFeatures(store, new FeatureDerivation(registry),
+                    Duration.ofMillis(config.featureCacheMillis()), metrics);
+            RecommendationService recommendations = new RecommendationService(models, features,
+                    new Trending(store, 2_000), new Catalogue(store), new ImpressionLogger(producer, metrics),
+                    metrics, config.candidates(), config.rerankHead(), config.diversity(), config.blockedItems());
+            RankerServer server = new RankerServer(vertx, config, recommendations,
+                    new EventIngest(producer, metrics, Clock.systemUTC()), models, bundles, store, metrics);
+            int port = server.start().await();
+            server.updateModelInfo();
+            return new RankerApi(vertx, store, producer, models, server, port);
+        } catch (Exception | Error e) {
+            if (models != null) {
+                models.close();
+            }
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(1));
+            }
+            if (store != null) {
+                store.close();
+            }
+            vertx.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public ServingModels models() {
+        return models;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        vertx.close().await();
+        producer.close(Duration.ofSeconds(5));
+        models.close();
+        store.close();
+    }
+}

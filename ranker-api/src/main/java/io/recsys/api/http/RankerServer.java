@@ -1,0 +1,380 @@
+package io.recsys.api.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.prometheus.client.exporter.common.TextFormat;
+import io.recsys.api.ApiConfig;
+import io.recsys.api.serving.ApiMetrics;
+import io.recsys.api.serving.EventIngest;
+import io.recsys.api.serving.Recommendation;
+import io.recsys.api.serving.RecommendationService;
+import io.recsys.api.serving.ServingModels;
+import io.recsys.models.bundle.BundleException;
+import io.recsys.models.bundle.BundleRegistry;
+import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.FeatureVector;
+import io.recsys.store.JdbcFeatureStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.ValidatorException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The HTTP face of the ranker on Vert.x. Routes come from the OpenAPI document (served at /openapi.yaml), which
+ * also validates every request; ranking, JDBC and Kafka waits run on a worker pool, never on the event loop. When
+ * more than {@code maxInFlight} requests are being ranked, new ones are refused at once with 503 + Retry-After,
+ * so overload costs the client a quick retry instead of unbounded latency.
+ */
+public final class RankerServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private static final String OPENAPI = "openapi.yaml";
+
+    private final Vertx vertx;
+    private final ApiConfig config;
+    private final RecommendationService recommendations;
+    private final EventIngest ingest;
+    private final ServingModels models;
+    private final BundleRegistry bundles;
+    private final JdbcFeatureStore store;
+    private final ApiMetrics metrics;
+    private final WorkerExecutor workers;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final byte[] openApiDocument;
+    private HttpServer server;
+
+    public RankerServer(Vertx vertx, ApiConfig config, RecommendationService recommendations, EventIngest ingest,
+                        ServingModels models, BundleRegistry bundles, JdbcFeatureStore store, ApiMetrics metrics) {
+        this.vertx = vertx;
+        this.config = config;
+        this.recommendations = recommendations;
+        this.ingest = ingest;
+        this.models = models;
+        this.bundles = bundles;
+        this.store = store;
+        this.metrics = metrics;
+        this.workers = vertx.createSharedWorkerExecutor("ranker-workers", config.workers());
+        try (InputStream in = RankerServer.class.getClassLoader().getResourceAsStream(OPENAPI)) {
+            if (in == null) {
+                throw new IllegalStateException(OPENAPI + " is missing from the classpath");
+            }
+            this.openApiDocument = in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + OPENAPI, e);
+        }
+    }
+
+    /** Starts listening; the future completes with the bound port. */
+    public Future<Integer> start() {
+        return OpenAPIContract.from(vertx, OPENAPI).compose(contract -> {
+            RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+            builder.rootHandler(BodyHandler.create().setBodyLimit(config.bodyLimitBytes()).setHandleFileUploads(false));
+            if (config.corsOrigin() != null) {
+                builder.rootHandler(CorsHandler.create().addOrigin(config.corsOrigin()));
+            }
+            builder.getRoute("getRecommendations").addHandler(this::recommend);
+            builder.getRoute("postEvents").addHandler(this::postEvents);
+            builder.getRoute("getFeatures").addHandler(this::features);
+            builder.getRoute("getModels").addHandler(this::listModels);
+            builder.getRoute("reloadModels").addHandler(this::reload);
+            builder.getRoute("live").addHandler(ctx -> json(ctx, 200, Map.of("status", "up")));
+            builder.getRoute("ready").addHandler(this::ready);
+            builder.getRoute("metrics").addHandler(this::metrics);
+            Router router = builder.createRouter();
+            router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
+                    .end(io.vertx.core.buffer.Buffer.buffer(openApiDocument)));
+            router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+            router.route().failureHandler(this::failure);
+            router.errorHandler(404, ctx -> ErrorResponses.send(ctx, 404, "not_found",
+                    "no route for " + ctx.request().method() + " " + ctx.request().path()));
+            router.errorHandler(405, ctx -> ErrorResponses.send(ctx, 405, "method_not_allowed",
+                    ctx.request().method() + " is not allowed on " + ctx.request().path()));
+            router.errorHandler(413, ctx -> ErrorResponses.send(ctx, 413, "payload_too_large",
+                    "the body is larger than " + config.bodyLimitBytes() + " bytes"));
+            router.errorHandler(500, ctx -> {
+                metrics.errors.labels("internal").inc();
+                ErrorResponses.send(ctx, 500, "internal_error", "the request failed inside the server");
+            });
+            HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                    .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(16 * 1024);
+            return vertx.createHttpServer(options).requestHandler(router).listen();
+        }).map(httpServer -> {
+            server = httpServer;
+            return httpServer.actualPort();
+        });
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+        if (failure instanceof ValidatorException invalid) {
+            ErrorResponses.send(ctx, 400, "bad_request", invalid.getMessage());
+        } else if (status == 413) {
+            ErrorResponses.send(ctx, 413, "payload_too_large",
+                    "the body is larger than " + config.bodyLimitBytes() + " bytes");
+        } else if (status < 500) {
+            ErrorResponses.send(ctx, status, ErrorResponses.codeFor(status),
+                    failure == null || failure.getMessage() == null ? "request refused" : failure.getMessage());
+        } else {
+            metrics.errors.labels("internal").inc();
+            System.getLogger(RankerServer.class.getName()).log(System.Logger.Level.ERROR,
+                    "request " + ctx.request().method() + " " + ctx.request().path() + " failed", failure);
+            ErrorResponses.send(ctx, 500, "internal_error", "the request failed inside the server");
+        }
+    }
+
+    private static ValidatedRequest validated(RoutingContext ctx) {
+        return ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+    }
+
+    private static String query(ValidatedRequest request, String name) {
+        RequestParameter parameter = request.getQuery().get(name);
+        return parameter == null || parameter.isNull() ? null : parameter.getString();
+    }
+
+    private void recommend(RoutingContext ctx) {
+        ValidatedRequest request = validated(ctx);
+        RequestParameter k = request.getQuery().get("k");
+        RequestParameter explain = request.getQuery().get("explain");
+        String exclude = query(request, "exclude");
+        Set<String> excluded = exclude == null || exclude.isBlank() ? Set.of()
+                : new LinkedHashSet<>(Arrays.asList(exclude.split(",")));
+        RecommendationService.Query query = new RecommendationService.Query(query(request, "user_id"),
+                k == null || k.isNull() ? 10 : k.getInteger(), excluded, query(request, "surface"),
+                explain != null && !explain.isNull() && explain.getBoolean());
+        if (!models.loaded()) {
+            ErrorResponses.send(ctx, 503, "unavailable", "no model bundle is loaded yet");
+            return;
+        }
+        if (inFlight.incrementAndGet() > config.maxInFlight()) {
+            inFlight.decrementAndGet();
+            metrics.shed.inc();
+            ctx.response().putHeader("Retry-After", "1");
+            ErrorResponses.send(ctx, 503, "overloaded", "too many requests in flight; retry shortly");
+            return;
+        }
+        metrics.inFlight.inc();
+        blocking(ctx, () -> recommendations.recommend(query), recommendation -> {
+            inFlight.decrementAndGet();
+            metrics.inFlight.dec();
+            json(ctx, 200, body(recommendation));
+        }, () -> {
+            inFlight.decrementAndGet();
+            metrics.inFlight.dec();
+        });
+    }
+
+    private static Map<String, Object> body(Recommendation recommendation) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("request_id", recommendation.requestId());
+        body.put("user_id", recommendation.userId());
+        body.put("model_version", recommendation.modelVersion());
+        body.put("experiment_arm", recommendation.experimentArm());
+        body.put("degraded", recommendation.degraded());
+        if (recommendation.degraded()) {
+            body.put("degraded_reasons", recommendation.degradedReasons());
+        }
+        body.put("candidates", recommendation.candidatesPerStage());
+        List<Map<String, Object>> items = recommendation.items().stream().map(item -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("item_id", item.itemId());
+            entry.put("score", item.score());
+            entry.put("position", item.position());
+            entry.put("source", item.source());
+            if (item.category() != null) {
+                entry.put("category", item.category());
+            }
+            if (item.explanation() != null) {
+                entry.put("explain", item.explanation());
+            }
+            return entry;
+        }).toList();
+        body.put("items", items);
+        return body;
+    }
+
+    private void postEvents(RoutingContext ctx) {
+        String text = ctx.body().asString();
+        blocking(ctx, () -> ingest.ingest(text), outcome -> {
+            if (outcome.status() == 503) {
+                ctx.response().putHeader("Retry-After", "5");
+            }
+            json(ctx, outcome.status(), outcome.body());
+        }, () -> {
+        });
+    }
+
+    private void features(RoutingContext ctx) {
+        String entityText = validated(ctx).getPathParameters().get("entity").getString();
+        EntityKey entity;
+        try {
+            entity = EntityKey.parse(entityText);
+        } catch (IllegalArgumentException e) {
+            ErrorResponses.send(ctx, 400, "bad_request", e.getMessage());
+            return;
+        }
+        blocking(ctx, () -> store.readLatest(List.of(entity)).get(entity), vector -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("entity", entity.toString());
+            body.put("at", java.time.Instant.ofEpochMilli(vector.at()).toString());
+            body.put("features", vector.values());
+            json(ctx, 200, body);
+        }, () -> {
+        });
+    }
+
+    private void listModels(RoutingContext ctx) {
+        blocking(ctx, () -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("serving", models.describe());
+            body.put("control", models.control() == null ? null : models.control().version());
+            body.put("treatment", models.treatment() == null ? null : models.treatment().version());
+            body.put("treatment_share", models.treatmentShare());
+            body.put("current", bundles.current().orElse(null));
+            body.put("bundles", bundles.list());
+            return body;
+        }, body -> json(ctx, 200, body), () -> {
+        });
+    }
+
+    private void reload(RoutingContext ctx) {
+        if (!authorized(ctx.request().getHeader("Authorization"))) {
+            ErrorResponses.send(ctx, 401, "unauthorized", config.adminToken() == null
+                    ? "model reload is disabled: no admin token is configured"
+                    : "model reload needs the header 'Authorization: Bearer <admin token>'");
+            return;
+        }
+        ValidatedRequest request = validated(ctx);
+        String version = query(request, "version");
+        String treatment = query(request, "treatment");
+        RequestParameter share = request.getQuery().get("treatment_share");
+        double treatmentShare = share == null || share.isNull() ? 0.5 : share.getDouble();
+        workers.executeBlocking(() -> {
+            try {
+                return Map.of("serving", models.reload(version, treatment, treatmentShare));
+            } catch (BundleException | IllegalArgumentException e) {
+                return Map.of("error", "bundle_refused", "message", e.getMessage(), "serving", models.describe());
+            }
+        }, false).onComplete(result -> {
+            if (result.failed()) {
+                metrics.errors.labels("reload").inc();
+                ErrorResponses.send(ctx, 500, "internal_error", "reload failed: " + result.cause().getMessage());
+            } else if (result.result().containsKey("error")) {
+                metrics.errors.labels("bundle_refused").inc();
+                json(ctx, 409, result.result());
+            } else {
+                updateModelInfo();
+                json(ctx, 200, result.result());
+            }
+        });
+    }
+
+    /** Constant-time comparison, so the response time does not tell how much of a guess was right. */
+    boolean authorized(String header) {
+        if (config.adminToken() == null || header == null || !header.startsWith("Bearer ")) {
+            return false;
+        }
+        byte[] given = header.substring("Bearer ".length()).getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, config.adminToken().getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void updateModelInfo() {
+        metrics.modelInfo.clear();
+        if (models.control() != null) {
+            metrics.modelInfo.labels(ServingModels.CONTROL, models.control().version()).set(1);
+        }
+        if (models.treatment() != null) {
+            metrics.modelInfo.labels(ServingModels.TREATMENT, models.treatment().version()).set(1);
+        }
+    }
+
+    private void ready(RoutingContext ctx) {
+        blocking(ctx, () -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("bundle", models.loaded() ? models.describe() : null);
+            boolean storeUp;
+            try {
+                store.latestRow(EntityKey.GLOBAL);
+                storeUp = true;
+            } catch (RuntimeException e) {
+                storeUp = false;
+                body.put("store_error", e.getMessage());
+            }
+            body.put("store", storeUp ? "up" : "down");
+            body.put("ready", models.loaded() && storeUp);
+            return body;
+        }, body -> json(ctx, Boolean.TRUE.equals(body.get("ready")) ? 200 : 503, body), () -> {
+        });
+    }
+
+    private void metrics(RoutingContext ctx) {
+        StringWriter writer = new StringWriter();
+        try {
+            TextFormat.write004(writer, metrics.registry.metricFamilySamples());
+        } catch (IOException e) {
+            ErrorResponses.send(ctx, 500, "internal_error", "cannot write metrics");
+            return;
+        }
+        ctx.response().putHeader("Content-Type", TextFormat.CONTENT_TYPE_004).end(writer.toString());
+    }
+
+    private <T> void blocking(RoutingContext ctx, Callable<T> work, java.util.function.Consumer<T> onSuccess,
+                              Runnable always) {
+        workers.executeBlocking(work, false).onComplete(result -> {
+            always.run();
+            if (result.succeeded()) {
+                onSuccess.accept(result.result());
+            } else {
+                ctx.fail(500, result.cause());
+            }
+        });
+    }
+
+    private void json(RoutingContext ctx, int status, Object body) {
+        metrics.responses.labels(ctx.currentRoute() == null ? "none" : String.valueOf(ctx.currentRoute().getPath()),
+                Integer.toString(status)).inc();
+        if (ctx.response().closed()) {
+            return;
+        }
+        try {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(JSON.writeValueAsString(body));
+        } catch (IOException e) {
+            ctx.fail(500, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().await();
+        }
+        workers.close();
+    }
+}

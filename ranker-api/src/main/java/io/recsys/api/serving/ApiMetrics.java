@@ -1,0 +1,48 @@
+package io.recsys.api.serving;
+
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import io.prometheus.client.Histogram;
+
+/** Every metric the API exports on /metrics, registered in one registry per server. */
+public final class ApiMetrics {
+
+    public final CollectorRegistry registry = new CollectorRegistry();
+
+    public final Histogram requestDuration = Histogram.build("recsys_request_duration_seconds",
+                    "Time spent per recommendation request stage")
+            .labelNames("stage")
+            .buckets(0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+            .register(registry);
+    public final Histogram candidates = Histogram.build("recsys_candidates", "Candidates per request after a stage")
+            .labelNames("stage").buckets(0, 1, 5, 10, 20, 50, 100, 200, 500, 1000, 2000).register(registry);
+    public final Histogram featureStaleness = Histogram.build("recsys_feature_staleness_seconds",
+                    "Age of the feature values served, since they were read from the store")
+            .buckets(0, 0.1, 0.25, 0.5, 1, 2, 5, 10).register(registry);
+    public final Counter cacheHits = Counter.build("recsys_feature_cache_hits_total", "Feature cache hits")
+            .register(registry);
+    public final Counter cacheMisses = Counter.build("recsys_feature_cache_misses_total", "Feature cache misses")
+            .register(registry);
+    public final Counter eventsAccepted = Counter.build("recsys_events_accepted_total",
+            "Events accepted by POST /v1/events and published to Kafka").register(registry);
+    public final Counter eventsRejected = Counter.build("recsys_events_rejected_total",
+            "Events refused by POST /v1/events, by reason").labelNames("reason").register(registry);
+    public final Counter errors = Counter.build("recsys_errors_total", "Errors by kind").labelNames("kind")
+            .register(registry);
+    public final Counter responses = Counter.build("recsys_http_responses_total", "HTTP responses")
+            .labelNames("route", "status").register(registry);
+    public final Counter recommendations = Counter.build("recsys_recommendations_total",
+            "Recommendation responses by model version, experiment arm and whether degraded")
+            .labelNames("model_version", "arm", "degraded").register(registry);
+    public final Counter impressionsLogged = Counter.build("recsys_impressions_logged_total",
+            "Impression events published for served items").labelNames("arm").register(registry);
+    public final Counter shed = Counter.build("recsys_requests_shed_total",
+            "Requests refused with 503 because too many were in flight").register(registry);
+    public final Gauge inFlight = Gauge.build("recsys_requests_in_flight", "Recommendation requests in flight")
+            .register(registry);
+    public final Gauge modelInfo = Gauge.build("recsys_model_info", "1 for each bundle version serving, by arm")
+            .labelNames("arm", "model_version").register(registry);
+    public final Histogram scores = Histogram.build("recsys_served_score", "GBDT click probability of served items")
+            .buckets(0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9).register(registry);
+}

@@ -1,0 +1,110 @@
+package io.recsys.api;
+
+import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.Topics;
+import io.recsys.models.bundle.BundleRegistry;
+import io.recsys.models.bundle.BundleWriter;
+import io.recsys.models.ranking.FmReranker;
+import io.recsys.models.ranking.GbdtRanker;
+import io.recsys.models.ranking.RankingFeatures;
+import io.recsys.models.retrieval.embedding.ImplicitAlsModel;
+import io.recsys.models.retrieval.embedding.ImplicitAlsParams;
+import io.recsys.models.retrieval.embedding.ImplicitAlsTrainer;
+import io.recsys.models.retrieval.embedding.Interaction;
+import io.recsys.models.training.RankingTrainer;
+import io.recsys.models.training.SyntheticLists;
+import io.recsys.schema.feature.Counters;
+import io.recsys.schema.feature.EntityType;
+import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.schema.feature.FeatureRow;
+import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.testing.TestDatabases;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** A running API on an embedded broker, a fresh embedded store and bundles trained on synthetic data. */
+final class ApiFixture implements AutoCloseable {
+
+    static final String TOKEN = "test-admin-token";
+    static final FeatureRegistry REGISTRY = FeatureRegistry.load();
+
+    final EmbeddedKafka kafka;
+    final JdbcFeatureStore store;
+    final BundleRegistry bundles;
+    final RankerApi api;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    ApiFixture(Path dir) throws Exception {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        Topics.ensure(kafka.bootstrapServers(), 2);
+        String storeUrl = TestDatabases.freshH2();
+        store = JdbcFeatureStore.open(storeUrl, REGISTRY);
+        long now = System.currentTimeMillis();
+        List<FeatureRow> rows = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            rows.add(new FeatureRow(EntityType.ITEM, "i" + i, now - 60_000,
+                    new Counters(100, i, 0, 0, 0, 100, i, now - 3_600_000)));
+        }
+        store.write(rows, List.of(), List.of());
+        bundles = new BundleRegistry(dir.resolve("bundles"));
+        writeBundle(bundles.root(), "v1", 1);
+        writeBundle(bundles.root(), "v2", 2);
+        bundles.promote("v1");
+        ApiConfig config = new ApiConfig("127.0.0.1", 0, 64 * 1024, TOKEN, null, bundles.root(), storeUrl,
+                kafka.bootstrapServers(), 64, 2, 200, 100, 20, 0.1, java.util.Set.of("i13"));
+        api = RankerApi.start(config, REGISTRY);
+    }
+
+    static void writeBundle(Path root, String version, long seed) throws Exception {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Interaction> interactions = new ArrayList<>();
+        for (int u = 0; u < 40; u++) {
+            for (int n = 0; n < 8; n++) {
+                int group = u % 4;
+                interactions.add(new Interaction("u" + u, "i" + (1 + group * 50 + random.nextInt(50)), 1.0));
+            }
+        }
+        ImplicitAlsModel als = new ImplicitAlsTrainer(new ImplicitAlsParams(8, 1.0, 1.0, 5, seed))
+                .train(interactions);
+        RankingTrainer.Models models = RankingTrainer.train(RankingFeatures.all().names(),
+                SyntheticLists.generate(100, 10, seed), GbdtRanker.Params.DEFAULT, FmReranker.Params.DEFAULT, 0.3);
+        BundleWriter.write(root, new BundleWriter.Description(version, "synthetic", REGISTRY.version(),
+                        RankingFeatures.all().names(), 20, 0, 1, Map.of()), models,
+                new BundleWriter.Retrieval(als.itemEmbeddings(), als.params().alpha(), als.params().regularization()));
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + api.port();
+    }
+
+    HttpResponse<String> get(String pathAndQuery) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + pathAndQuery)).GET()
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json");
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        store.close();
+        kafka.close();
+    }
+}

@@ -1,0 +1,197 @@
+package io.recsys.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RankerApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static ApiFixture fixture;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fixture = new ApiFixture(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        fixture.close();
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void anUnknownUserGetsAColdStartListNotAnError() throws Exception {
+        HttpResponse<String> response = fixture.get("/v1/recommendations?user_id=brand-new-user&k=5");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = json(response);
+        assertThat(body.get("items")).hasSize(5);
+        assertThat(body.get("model_version").asText()).isEqualTo("v1");
+        assertThat(body.get("request_id").asText()).isNotBlank();
+        assertThat(body.get("degraded").asBoolean()).isFalse();
+    }
+
+    @Test
+    void excludedAndBlockedItemsAreNeverRecommended() throws Exception {
+        JsonNode body = json(fixture.get("/v1/recommendations?user_id=u1&k=40&exclude=i50,i49"));
+        List<String> items = new ArrayList<>();
+        body.get("items").forEach(item -> items.add(item.get("item_id").asText()));
+        assertThat(items).doesNotContain("i50", "i49", "i13").doesNotHaveDuplicates();
+    }
+
+    @Test
+    void explainAddsPerStageScoresAndTheFeaturesThatMattered() throws Exception {
+        JsonNode item = json(fixture.get("/v1/recommendations?user_id=u2&k=3&explain=true")).get("items").get(0);
+        assertThat(item.get("explain").has("gbdt_score")).isTrue();
+        assertThat(item.get("explain").get("top_features").size()).isPositive();
+    }
+
+    @Test
+    void malformedParametersGetA400WithAJsonReason() throws Exception {
+        for (String query : List.of("k=5", "user_id=u1&k=0", "user_id=u1&k=201", "user_id=u1&k=abc",
+                "user_id=" + "x".repeat(200), "user_id=u1&explain=maybe", "user_id=%20bad%20")) {
+            HttpResponse<String> response = fixture.get("/v1/recommendations?" + query);
+            assertThat(response.statusCode()).as(query).isEqualTo(400);
+            assertThat(json(response).get("error").asText()).as(query).isNotBlank();
+        }
+    }
+
+    @Test
+    void unknownRoutesAndWrongMethodsGet404And405AsJson() throws Exception {
+        HttpResponse<String> missing = fixture.get("/v1/nothing-here");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json(missing).get("error").asText()).isEqualTo("not_found");
+        HttpResponse<String> wrongMethod = fixture.post("/v1/recommendations?user_id=u1", "{}");
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void aBodyOverTheLimitGets413() throws Exception {
+        String huge = "[" + "{\"a\":1},".repeat(20_000) + "{\"a\":1}]";
+        HttpResponse<String> response = fixture.post("/v1/events", huge);
+        assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void validEventsAreAcceptedAndInvalidOnesAreRefusedWithReasonsAndCounted() throws Exception {
+        String now = Instant.now().toString();
+        String click = "{\"v\":1,\"event_id\":\"e-%s\",\"type\":\"click\",\"user_id\":\"u1\","
+                + "\"item_id\":\"i1\",\"event_time\":\"" + now + "\"}";
+        HttpResponse<String> accepted = fixture.post("/v1/events",
+                "[" + String.format(click, "a") + "," + String.format(click, "b") + "]");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(json(accepted).get("accepted").asInt()).isEqualTo(2);
+
+        HttpResponse<String> refused = fixture.post("/v1/events",
+                "[" + String.format(click, "c") + ",{\"type\":\"click\"}]");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).get("rejected").get(0).get("index").asInt()).isEqualTo(1);
+        assertThat(fixture.get("/metrics").body()).contains("recsys_events_rejected_total{reason=");
+    }
+
+    @Test
+    void featuresUseTheRegistryNames() throws Exception {
+        JsonNode body = json(fixture.get("/v1/features/item:i7"));
+        assertThat(body.get("entity").asText()).isEqualTo("item:i7");
+        assertThat(body.get("features").get("clicks_24h").asLong()).isEqualTo(7);
+        assertThat(fixture.get("/v1/features/nonsense").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void reloadNeedsTheAdminToken() throws Exception {
+        assertThat(fixture.post("/v1/models/reload?version=v2", "").statusCode()).isEqualTo(401);
+        assertThat(fixture.post("/v1/models/reload?version=v2", "", "Authorization", "Bearer wrong").statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void aCorruptBundleIsRefusedWhileRequestsKeepBeingServed() throws Exception {
+        Path corrupt = fixture.bundles.root().resolve("v2-corrupt");
+        copy(fixture.bundles.root().resolve("v2"), corrupt);
+        Files.write(corrupt.resolve("gbdt.tribuo"), new byte[]{1, 2, 3});
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService load = Executors.newSingleThreadExecutor();
+        Future<List<Integer>> statuses = load.submit(() -> {
+            List<Integer> seen = new ArrayList<>();
+            while (running.get()) {
+                seen.add(fixture.get("/v1/recommendations?user_id=u3&k=5").statusCode());
+            }
+            return seen;
+        });
+        HttpResponse<String> refused = fixture.post("/v1/models/reload?version=v2-corrupt", "",
+                "Authorization", "Bearer " + ApiFixture.TOKEN);
+        Thread.sleep(300);
+        running.set(false);
+        load.shutdown();
+
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(json(refused).get("message").asText()).contains("corrupt");
+        assertThat(statuses.get()).isNotEmpty().containsOnly(200);
+        assertThat(json(fixture.get("/v1/recommendations?user_id=u3&k=5")).get("model_version").asText())
+                .isEqualTo("v1");
+    }
+
+    @Test
+    void aReloadWithTreatmentSplitsUsersIntoStableArms() throws Exception {
+        HttpResponse<String> reloaded = fixture.post("/v1/models/reload?version=v1&treatment=v2&treatment_share=0.5",
+                "", "Authorization", "Bearer " + ApiFixture.TOKEN);
+        assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
+        List<String> arms = new ArrayList<>();
+        for (int u = 0; u < 40; u++) {
+            JsonNode body = json(fixture.get("/v1/recommendations?user_id=ab" + u + "&k=2"));
+            arms.add(body.get("experiment_arm").asText() + "/" + body.get("model_version").asText());
+            JsonNode again = json(fixture.get("/v1/recommendations?user_id=ab" + u + "&k=2"));
+            assertThat(again.get("experiment_arm").asText()).isEqualTo(body.get("experiment_arm").asText());
+        }
+        assertThat(arms).contains("control/v1", "treatment/v2");
+        fixture.post("/v1/models/reload?version=v1", "", "Authorization", "Bearer " + ApiFixture.TOKEN);
+    }
+
+    @Test
+    void healthMetricsAndTheOpenApiDocumentAreServed() throws Exception {
+        assertThat(fixture.get("/health/live").statusCode()).isEqualTo(200);
+        assertThat(fixture.get("/health/ready").statusCode()).isEqualTo(200);
+        fixture.get("/v1/recommendations?user_id=u1&k=3");
+        String metrics = fixture.get("/metrics").body();
+        assertThat(metrics).contains("recsys_request_duration_seconds_bucket{stage=\"gbdt\"",
+                "recsys_request_duration_seconds_bucket{stage=\"total\"", "recsys_feature_cache_hits_total",
+                "recsys_model_info");
+        assertThat(fixture.get("/openapi.yaml").body()).contains("getRecommendations");
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+}
