@@ -3,7 +3,10 @@ package io.recsys.cli;
 import io.recsys.datasets.Dataset;
 import io.recsys.datasets.Datasets;
 import io.recsys.models.training.BundleTrainer;
+import io.recsys.models.evaluation.EvaluationResult;
 import io.recsys.models.evaluation.ReportWriter;
+import io.recsys.models.evaluation.movielens.MovieLensEvaluation;
+import io.recsys.models.retrieval.HnswIndex;
 import io.recsys.models.evaluation.mind.MindEvaluation;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.store.FeatureStores;
@@ -104,12 +107,19 @@ final class EvaluateCommand implements Runnable {
         @Option(names = "--out", required = true, description = "Directory for metrics.json and report.html.")
         Path out;
 
-        @Option(names = "--data-dir", description = "Working directory (default: OUT/data).")
+        @Option(names = "--data-dir", description = "Working directory (default: OUT/data); nothing is kept there"
+                + " between runs.")
         Path dataDir;
 
         @Override
         public Integer call() throws Exception {
-            throw new UnsupportedOperationException("evaluate movielens is wired once the embedding model lands");
+            MovieLensEvaluation evaluation = new MovieLensEvaluation(
+                    items -> HnswIndex.build(items, HnswIndex.Params.defaults()));
+            EvaluationResult result = evaluation.run(path, line -> System.err.println(line));
+            ReportWriter.write(result, out);
+            System.out.println(Files.readString(out.resolve("metrics.json")));
+            System.err.println("wrote " + out.resolve("metrics.json") + " and " + out.resolve("report.html"));
+            return 0;
         }
     }
 }

@@ -10,11 +10,24 @@ import picocli.CommandLine.Command;
                 BenchCommand.class})
 public final class Recsys implements Runnable {
 
+    /** Tribuo logs every training epoch through java.util.logging; held here so the level setting sticks. */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+        int exitCode = 1;
+        try {
+            exitCode = execute(args);
+        } catch (Throwable error) {
+            // an Error escapes picocli's handler; exit anyway, or the broker and MiniCluster threads keep the JVM up
+            System.err.println("error: " + error);
+            error.printStackTrace();
+        } finally {
+            System.exit(exitCode);
+        }
     }
 
     static int execute(String... args) {
