@@ -210,6 +210,10 @@ public final class MovieLensEvaluation {
             ndcg20 += RankingMetrics.binaryNdcgAt(20, ranked, positives);
             users++;
         }
+        if (users == 0) {
+            throw new IllegalArgumentException("no user has a test rating of " + POSITIVE_RATING
+                    + " or more, so the metrics are undefined: is this MovieLens data?");
+        }
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("recall@20", recall20 / users);
         metrics.put("recall@50", recall50 / users);
