@@ -2,7 +2,6 @@ package io.recsys.models.retrieval.embedding;
 
 import io.recsys.models.retrieval.ItemEmbeddings;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +58,7 @@ public final class ImplicitAlsTrainer {
         // A last user step makes the user vectors the exact least-squares answer for the item vectors we ship,
         // which is also what UserFoldIn computes at request time.
         solveAll(byUser, itemVectors, userVectors);
-        return new ImplicitAlsModel(params, new ItemEmbeddings(new ArrayList<>(itemRows.keySet()), itemVectors),
+        return new ImplicitAlsModel(params, new ItemEmbeddings(List.copyOf(itemRows.keySet()), itemVectors),
                 List.copyOf(userRows.keySet()), userVectors);
     }
 

@@ -12,8 +12,8 @@ import java.util.TreeMap;
  * gets a vector in the same space as the trained ones; for a training user and their training interactions the
  * result equals the trained vector, because training ends with a user step.
  *
- * <p>YᵀY + λI is computed once here; a call costs O(n·k² + k³) for n interactions and k factors (about 0.1 ms for
- * k = 32 and a few dozen items). Thread-safe.
+ * <p>YᵀY + λI is computed once here; a call costs O(n·k² + k³) for n interactions and k factors: 0.05 to 0.15 ms
+ * for k = 32 and 3 to 100 items, measured on the project's busy 2-core machine. Thread-safe.
  */
 public final class UserFoldIn {
 

@@ -35,6 +35,14 @@ class MovieLensEvaluationTest {
     }
 
     @Test
+    void dataWithoutAPositiveTestRatingIsRejectedRatherThanAveragedOverNoUsers(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("u.data"), "1\t1\t3\t10\n1\t2\t2\t20\n2\t1\t5\t10\n2\t2\t1\t20\n");
+
+        assertThatThrownBy(() -> new MovieLensEvaluation().run(dir, line -> { }))
+                .hasMessageContaining("no user has a test rating of 4 or more");
+    }
+
+    @Test
     void reportsTheProtocolsMetricsForTheSystemAndBothBaselinesThroughThePluggedInIndex(@TempDir Path dir)
             throws Exception {
         writePlantedRatings(dir);
