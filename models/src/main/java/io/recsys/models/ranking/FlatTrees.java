@@ -33,11 +33,16 @@ final class FlatTrees {
     private final int[] missing;
     private final float[] leaf;
     private final int[] roots;
+    private final int[] treeClass;
 
     private FlatTrees(int classes, int clickClass, List<Node> nodes, int[] roots) {
         this.classes = classes;
         this.clickClass = clickClass;
         this.roots = roots;
+        this.treeClass = new int[roots.length];
+        for (int t = 0; t < roots.length; t++) {
+            treeClass[t] = t % classes;
+        }
         int n = nodes.size();
         feature = new int[n];
         threshold = new float[n];
@@ -103,29 +108,40 @@ final class FlatTrees {
     /** The click probability of each row. */
     double[] score(double[][] rows) {
         double[] scores = new double[rows.length];
-        float[] margins = new float[classes];
+        double[] margins = new double[classes];
+        float[] values = new float[0];
         for (int r = 0; r < rows.length; r++) {
-            java.util.Arrays.fill(margins, 0f);
             double[] row = rows[r];
+            if (values.length != row.length) {
+                values = new float[row.length];
+            }
+            for (int c = 0; c < row.length; c++) {
+                values[c] = (float) row[c];
+            }
+            java.util.Arrays.fill(margins, 0.0);
             for (int t = 0; t < roots.length; t++) {
-                int node = roots[t];
-                while (feature[node] >= 0) {
-                    double value = row[feature[node]];
-                    node = Double.isNaN(value) ? missing[node] : (float) value < threshold[node] ? yes[node] : no[node];
-                }
-                margins[t % classes] += leaf[node];
+                margins[treeClass[t]] += leaf[walk(roots[t], values)];
             }
             double max = Double.NEGATIVE_INFINITY;
-            for (float m : margins) {
+            for (double m : margins) {
                 max = Math.max(max, m);
             }
             double sum = 0;
-            for (float m : margins) {
+            for (double m : margins) {
                 sum += Math.exp(m - max);
             }
             scores[r] = Math.exp(margins[clickClass] - max) / sum;
         }
         return scores;
+    }
+
+    /** The leaf a row reaches; NaN fails every comparison, so it takes the node's missing branch. */
+    private int walk(int node, float[] values) {
+        while (feature[node] >= 0) {
+            float value = values[feature[node]];
+            node = value < threshold[node] ? yes[node] : value >= threshold[node] ? no[node] : missing[node];
+        }
+        return node;
     }
 
     private static final class Node {
