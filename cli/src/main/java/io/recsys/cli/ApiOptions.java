@@ -24,7 +24,7 @@ final class ApiOptions {
             description = "Largest request body in bytes; larger ones get 413 (default: ${DEFAULT-VALUE}).")
     long bodyLimit;
 
-    @Option(names = "--max-in-flight", defaultValue = "64",
+    @Option(names = "--max-in-flight", defaultValue = "16",
             description = "Requests ranked at once before new ones get 503 + Retry-After (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 

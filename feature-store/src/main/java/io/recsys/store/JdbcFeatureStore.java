@@ -38,6 +38,7 @@ import java.util.Set;
 public final class JdbcFeatureStore implements OnlineStore, OfflineStore, FeatureWriter, AutoCloseable {
 
     private static final String ROW_SELECT = "ts, " + Dialect.VALUE_COLUMNS;
+    private static final int ATTRIBUTE_CHUNK = 500;
     private static final int RECENT_ITEMS_READ_FACTOR = 4;
 
     private final String url;
@@ -189,16 +190,24 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
         }
     }
 
+    /** Attributes of the items that have them, read in chunks of a few hundred ids per query. */
     public Map<String, ItemAttributes> itemAttributes(Collection<String> itemIds) {
         Map<String, ItemAttributes> result = new HashMap<>();
-        String sql = "SELECT item_id, category, subcategory FROM item_attributes WHERE item_id = ?";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (String itemId : itemIds) {
-                statement.setString(1, itemId);
-                try (ResultSet rs = statement.executeQuery()) {
-                    if (rs.next()) {
-                        result.put(itemId, new ItemAttributes(rs.getString(1), rs.getString(2), rs.getString(3)));
+        List<String> ids = new ArrayList<>(new LinkedHashSet<>(itemIds));
+        try (Connection connection = dataSource.getConnection()) {
+            for (int from = 0; from < ids.size(); from += ATTRIBUTE_CHUNK) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + ATTRIBUTE_CHUNK));
+                String sql = "SELECT item_id, category, subcategory FROM item_attributes WHERE item_id IN ("
+                        + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")";
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        statement.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = statement.executeQuery()) {
+                        while (rs.next()) {
+                            result.put(rs.getString(1), new ItemAttributes(rs.getString(1), rs.getString(2),
+                                    rs.getString(3)));
+                        }
                     }
                 }
             }

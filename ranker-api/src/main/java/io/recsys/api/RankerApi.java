@@ -29,15 +29,20 @@ public final class RankerApi implements AutoCloseable {
     private final JdbcFeatureStore store;
     private final KafkaProducer<String, String> producer;
     private final ServingModels models;
+    private final LiveFeatures features;
+    private final Trending trending;
     private final RankerServer server;
     private final int port;
 
     private RankerApi(Vertx vertx, JdbcFeatureStore store, KafkaProducer<String, String> producer,
-                      ServingModels models, RankerServer server, int port) {
+                      ServingModels models, LiveFeatures features, Trending trending, RankerServer server,
+                      int port) {
         this.vertx = vertx;
         this.store = store;
         this.producer = producer;
         this.models = models;
+        this.features = features;
+        this.trending = trending;
         this.server = server;
         this.port = port;
     }
@@ -48,6 +53,7 @@ public final class RankerApi implements AutoCloseable {
         JdbcFeatureStore store = null;
         KafkaProducer<String, String> producer = null;
         ServingModels models = null;
+        Trending trending = null;
         try {
             store = JdbcFeatureStore.open(config.storeUrl(), registry);
             producer = new KafkaProducer<>(Map.of(
@@ -65,15 +71,19 @@ public final class RankerApi implements AutoCloseable {
             ApiMetrics metrics = new ApiMetrics();
             LiveFeatures features = new LiveFeatures(store, new FeatureDerivation(registry),
                     Duration.ofMillis(config.featureCacheMillis()), metrics);
+            trending = new Trending(store, 2_000, metrics);
             RecommendationService recommendations = new RecommendationService(models, features,
-                    new Trending(store, 2_000), new Catalogue(store), new ImpressionLogger(producer, metrics),
+                    trending, new Catalogue(store), new ImpressionLogger(producer, metrics),
                     metrics, config.candidates(), config.rerankHead(), config.diversity(), config.blockedItems());
             RankerServer server = new RankerServer(vertx, config, recommendations,
                     new EventIngest(producer, metrics, Clock.systemUTC()), models, bundles, store, metrics);
             int port = server.start().await();
             server.updateModelInfo();
-            return new RankerApi(vertx, store, producer, models, server, port);
+            return new RankerApi(vertx, store, producer, models, features, trending, server, port);
         } catch (Exception | Error e) {
+            if (trending != null) {
+                trending.close();
+            }
             if (models != null) {
                 models.close();
             }
@@ -100,6 +110,8 @@ public final class RankerApi implements AutoCloseable {
     public void close() {
         server.close();
         vertx.close().await();
+        features.close();
+        trending.close();
         producer.close(Duration.ofSeconds(5));
         models.close();
         store.close();

@@ -92,13 +92,8 @@ public final class RecommendationService {
                 }
             }
         }
-        List<String> popular;
-        try {
-            popular = trending.top(candidateCount);
-        } catch (RuntimeException e) {
-            popular = List.of();
-            degradedReasons.add("trending unavailable: " + e.getMessage());
-        }
+        // a user with a vector gets a few trending items for freshness; a cold user gets the full list
+        List<String> popular = trending.top(userVector == null ? candidateCount : Math.max(10, candidateCount / 10));
         for (String item : popular) {
             source.putIfAbsent(item, "trending");
         }

@@ -5,51 +5,56 @@ import io.recsys.store.OnlineStore;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The trending candidate source for cold users and for freshness: the most-clicked items (decayed) from the live
- * features, read from the store at most once per refresh interval rather than once per request.
+ * features. A background thread re-reads the list every refresh interval (the query scans every item), so no
+ * request ever waits for it; a failed refresh keeps the last good list and is counted.
  */
-public final class Trending {
+public final class Trending implements AutoCloseable {
 
     private static final int DEPTH = 2_000;
 
-    private record Snapshot(List<String> items, long readAt) {
-    }
-
     private final OnlineStore store;
-    private final long refreshMillis;
-    private volatile Snapshot snapshot = new Snapshot(List.of(), Long.MIN_VALUE / 2);
+    private final ApiMetrics metrics;
+    private final ScheduledExecutorService refresher;
+    private volatile List<String> items = List.of();
 
-    public Trending(OnlineStore store, long refreshMillis) {
+    public Trending(OnlineStore store, long refreshMillis, ApiMetrics metrics) {
         this.store = store;
-        this.refreshMillis = refreshMillis;
+        this.metrics = metrics;
+        refresh();
+        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "trending-refresh");
+            thread.setDaemon(true);
+            return thread;
+        });
+        refresher.scheduleWithFixedDelay(this::refresh, refreshMillis, refreshMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Up to {@code n} trending items, most popular first. On a failed refresh the last good list is used. */
-    public List<String> top(int n) {
-        Snapshot current = snapshot;
-        long now = System.currentTimeMillis();
-        if (now - current.readAt() >= refreshMillis) {
-            synchronized (this) {
-                current = snapshot;
-                if (now - current.readAt() >= refreshMillis) {
-                    try {
-                        List<String> items = new ArrayList<>();
-                        for (ItemScore item : store.trendingItems(DEPTH)) {
-                            items.add(item.itemId());
-                        }
-                        current = new Snapshot(List.copyOf(items), now);
-                    } catch (RuntimeException e) {
-                        // keep serving the last list; retry after another interval
-                        current = new Snapshot(current.items(), now);
-                        snapshot = current;
-                        throw e;
-                    }
-                    snapshot = current;
-                }
+    private void refresh() {
+        try {
+            List<String> fresh = new ArrayList<>();
+            for (ItemScore item : store.trendingItems(DEPTH)) {
+                fresh.add(item.itemId());
             }
+            items = List.copyOf(fresh);
+        } catch (RuntimeException e) {
+            metrics.errors.labels("trending_refresh").inc();
         }
-        return current.items().subList(0, Math.min(n, current.items().size()));
+    }
+
+    /** Up to {@code n} trending items, most popular first. */
+    public List<String> top(int n) {
+        List<String> current = items;
+        return current.subList(0, Math.min(n, current.size()));
+    }
+
+    @Override
+    public void close() {
+        refresher.shutdownNow();
     }
 }
