@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that write their numbers.",
-        subcommands = {BenchCommand.PipelineBench.class, ApiBenchCommand.class})
+        subcommands = {BenchCommand.PipelineBench.class, AnnBenchCommand.class, ApiBenchCommand.class})
 final class BenchCommand implements Runnable {
 
     @Override

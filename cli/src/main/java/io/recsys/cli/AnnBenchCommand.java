@@ -1,0 +1,258 @@
+package io.recsys.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.recsys.models.retrieval.ExactIndex;
+import io.recsys.models.retrieval.HnswIndex;
+import io.recsys.models.retrieval.ItemEmbeddings;
+import io.recsys.models.retrieval.JVectorIndex;
+import io.recsys.models.retrieval.ScoredItem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.lang.management.ManagementFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * Recall and single-thread speed of the approximate index against exact search, on synthetic item vectors shaped
+ * like matrix-factorisation embeddings: clusters of unequal size (a few popular genres, many niche ones), and norms
+ * that vary several-fold between items (popular items get longer vectors), so inner product is not cosine.
+ */
+@Command(name = "ann", mixinStandardHelpOptions = true,
+        description = "Recall@k and queries/s of the HNSW index against exact inner-product search.")
+final class AnnBenchCommand implements Callable<Integer> {
+
+    /** Within-cluster noise relative to the spread of cluster centres; 1 keeps clusters overlapping. */
+    private static final double CLUSTER_NOISE = 1.0;
+    /** Standard deviation of log(norm): norms span roughly 0.4× to 2.7× the typical one. */
+    private static final double LOG_NORM_SPREAD = 0.5;
+    private static final int WARM_UP_QUERIES = 100;
+
+    @Option(names = "--items", defaultValue = "1000000")
+    int items;
+
+    @Option(names = "--dim", defaultValue = "64")
+    int dimension;
+
+    @Option(names = "--clusters", defaultValue = "1000", description = "Cluster centres the vectors are drawn around.")
+    int clusters;
+
+    @Option(names = "--queries", defaultValue = "1000")
+    int queries;
+
+    @Option(names = "--k", defaultValue = "10")
+    int k;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--max-connections", description = "HNSW M (default: HnswIndex.Params.defaults()).")
+    Integer maxConnections;
+
+    @Option(names = "--beam-width", description = "efConstruction (default: HnswIndex.Params.defaults()).")
+    Integer beamWidth;
+
+    @Option(names = "--search-beam-widths", split = ",", defaultValue = "10,20,40,80,100,160,320",
+            description = "The ef values to measure, from one build.")
+    List<Integer> searchBeamWidths;
+
+    @Option(names = "--library", defaultValue = "lucene", description = "TEMPORARY: lucene or jvector.")
+    String library;
+
+    @Option(names = "--alpha", defaultValue = "1.2", description = "TEMPORARY: jvector alpha.")
+    float alpha;
+
+    @Option(names = "--save-dir", description = "If set, also time saving the index there and loading it back.")
+    Path saveDirectory;
+
+    @Option(names = "--out", defaultValue = "out/bench-ann.json", description = "Where to write results.")
+    Path out;
+
+    interface Searcher {
+        List<ScoredItem> search(float[] query, int k, int searchBeamWidth);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        HnswIndex.Params defaults = HnswIndex.Params.defaults();
+        HnswIndex.Params params = new HnswIndex.Params(
+                maxConnections == null ? defaults.maxConnections() : maxConnections,
+                beamWidth == null ? defaults.beamWidth() : beamWidth, defaults.searchBeamWidth());
+        SplittableRandom random = new SplittableRandom(seed);
+        float[][] centres = gaussians(random, clusters, dimension, 1.0);
+        ItemEmbeddings embeddings = itemVectors(random, centres);
+        float[][] queryVectors = queryVectors(random, centres);
+
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "java", System.getProperty("java.version"),
+                "max_heap_gb", Runtime.getRuntime().maxMemory() / (1L << 30),
+                "load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        results.put("data", Map.of("items", items, "dimension", dimension, "clusters", clusters,
+                "cluster_noise", CLUSTER_NOISE, "log_norm_spread", LOG_NORM_SPREAD, "queries", queries, "seed", seed));
+        results.put("library", library);
+
+        ExactIndex exact = new ExactIndex(embeddings);
+        for (int i = 0; i < Math.min(WARM_UP_QUERIES / 10, queries); i++) {
+            exact.search(queryVectors[i], k);
+        }
+        List<Set<String>> truth = new ArrayList<>(queries);
+        long started = System.nanoTime();
+        for (float[] query : queryVectors) {
+            truth.add(idsOf(exact.search(query, k)));
+        }
+        double exactQps = queries / ((System.nanoTime() - started) / 1e9);
+        results.put("exact_queries_per_second", round(exactQps));
+        System.err.printf("exact: %.1f queries/s (%.2f ms/query)%n", exactQps, 1000 / exactQps);
+
+        started = System.nanoTime();
+        Searcher index;
+        HnswIndex hnsw = null;
+        if (library.equals("jvector")) {
+            JVectorIndex built = JVectorIndex.build(embeddings, params.maxConnections(), params.beamWidth(), alpha,
+                    false, params.searchBeamWidth());
+            index = built::search;
+        } else {
+            hnsw = HnswIndex.build(embeddings, params);
+            index = hnsw::search;
+        }
+        double buildSeconds = (System.nanoTime() - started) / 1e9;
+        results.put("params", Map.of("max_connections", params.maxConnections(), "beam_width", params.beamWidth()));
+        results.put("build_seconds", round(buildSeconds));
+        results.put("build_threads", Runtime.getRuntime().availableProcessors());
+        System.err.printf("build: %.1f s%n", buildSeconds);
+        if (hnsw != null && saveDirectory != null) {
+            results.put("persistence", saveAndLoad(hnsw, queryVectors));
+        }
+
+        for (int i = 0; i < Math.min(WARM_UP_QUERIES, queries); i++) {
+            index.search(queryVectors[i], k, searchBeamWidths.get(searchBeamWidths.size() - 1));
+        }
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (int ef : searchBeamWidths) {
+            int found = 0;
+            started = System.nanoTime();
+            List<List<ScoredItem>> answers = new ArrayList<>(queries);
+            for (float[] query : queryVectors) {
+                answers.add(index.search(query, k, ef));
+            }
+            double qps = queries / ((System.nanoTime() - started) / 1e9);
+            for (int q = 0; q < queries; q++) {
+                for (ScoredItem item : answers.get(q)) {
+                    found += truth.get(q).contains(item.itemId()) ? 1 : 0;
+                }
+            }
+            double recall = found / (double) (queries * k);
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("search_beam_width", ef);
+            run.put("recall_at_" + k, Math.round(recall * 10000) / 10000.0);
+            run.put("queries_per_second", round(qps));
+            run.put("speed_up", round(qps / exactQps));
+            runs.add(run);
+            System.err.printf("ef %4d: recall@%d %.4f, %.0f queries/s, %.1f× exact%n", ef, k, recall, qps,
+                    qps / exactQps);
+        }
+        results.put("runs", runs);
+
+        if (out.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+        }
+        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(results);
+        Files.writeString(out, json);
+        System.out.println(json);
+        return 0;
+    }
+
+    /** Times a save and a load, and checks that the loaded index answers exactly as the built one. */
+    private Map<String, Object> saveAndLoad(HnswIndex built, float[][] queryVectors) throws IOException {
+        long started = System.nanoTime();
+        built.save(saveDirectory);
+        double saveSeconds = (System.nanoTime() - started) / 1e9;
+        started = System.nanoTime();
+        HnswIndex loaded = HnswIndex.load(saveDirectory);
+        double loadSeconds = (System.nanoTime() - started) / 1e9;
+        for (int q = 0; q < Math.min(WARM_UP_QUERIES, queries); q++) {
+            if (!loaded.search(queryVectors[q], k).equals(built.search(queryVectors[q], k))) {
+                throw new IllegalStateException("the loaded index answers query " + q + " differently");
+            }
+        }
+        long bytes;
+        try (Stream<Path> files = Files.list(saveDirectory)) {
+            bytes = files.mapToLong(file -> file.toFile().length()).sum();
+        }
+        System.err.printf("save %.1f s, load %.1f s, %d MB%n", saveSeconds, loadSeconds, bytes >> 20);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("save_seconds", round(saveSeconds));
+        result.put("load_seconds", round(loadSeconds));
+        result.put("megabytes", bytes >> 20);
+        return result;
+    }
+
+    private ItemEmbeddings itemVectors(SplittableRandom random, float[][] centres) {
+        List<String> ids = new ArrayList<>(items);
+        float[][] vectors = new float[items][];
+        for (int i = 0; i < items; i++) {
+            float[] vector = aroundCentre(random, centres);
+            float scale = (float) Math.exp(random.nextGaussian() * LOG_NORM_SPREAD);
+            for (int d = 0; d < dimension; d++) {
+                vector[d] *= scale;
+            }
+            ids.add("i" + i);
+            vectors[i] = vector;
+        }
+        return new ItemEmbeddings(ids, vectors);
+    }
+
+    /** Users lean to the same popular clusters as items; a query's norm does not change its ranking. */
+    private float[][] queryVectors(SplittableRandom random, float[][] centres) {
+        float[][] vectors = new float[queries][];
+        for (int q = 0; q < queries; q++) {
+            vectors[q] = aroundCentre(random, centres);
+        }
+        return vectors;
+    }
+
+    /** Squaring a uniform draw makes low-numbered clusters popular: cluster sizes fall off like 1/sqrt(rank). */
+    private float[] aroundCentre(SplittableRandom random, float[][] centres) {
+        double u = random.nextDouble();
+        float[] centre = centres[(int) (u * u * centres.length)];
+        float[] vector = new float[dimension];
+        for (int d = 0; d < dimension; d++) {
+            vector[d] = (float) (centre[d] + random.nextGaussian() * CLUSTER_NOISE);
+        }
+        return vector;
+    }
+
+    private static float[][] gaussians(SplittableRandom random, int rows, int columns, double deviation) {
+        float[][] values = new float[rows][columns];
+        for (float[] row : values) {
+            for (int c = 0; c < columns; c++) {
+                row[c] = (float) (random.nextGaussian() * deviation);
+            }
+        }
+        return values;
+    }
+
+    private static Set<String> idsOf(List<ScoredItem> found) {
+        Set<String> ids = new HashSet<>();
+        for (ScoredItem item : found) {
+            ids.add(item.itemId());
+        }
+        return ids;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+}
