@@ -19,10 +19,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Online feature reads for ranking. Entities never read (or not read for {@code maxAge}) are fetched in one batched
- * store read on the request path. Entities read longer than {@code refreshAfter} ago are served as they are and
- * queued; one background thread re-reads the queue in batches, so a request does not wait for the store to
- * refresh hundreds of candidates and served values stay about {@code refreshAfter} old. When the store fails,
+ * Online feature reads for ranking. Entities never read, or read more than 3 × {@code refreshAfter} ago, are
+ * fetched in one batched store read on the request path. Entities read between 1 and 3 × {@code refreshAfter} ago
+ * are served as they are and queued; one background thread re-reads the queue in batches, so a busy request
+ * stream does not wait for the store and no value served is older than 3 × {@code refreshAfter}. When the store fails,
  * the request is served from what is held and the registry's defaults for the rest, and says it is degraded.
  */
 public final class LiveFeatures implements AutoCloseable {
@@ -34,6 +34,8 @@ public final class LiveFeatures implements AutoCloseable {
     private record Held(FeatureVector vector, long readAt) {
     }
 
+    /** Values older than this many refresh intervals are re-read on the request path, bounding staleness. */
+    private static final int STALE_FACTOR = 3;
     private static final int MAX_HELD = 1_000_000;
     private static final int REFRESH_BATCH = 2_000;
 
@@ -51,7 +53,7 @@ public final class LiveFeatures implements AutoCloseable {
         this.derivation = derivation;
         this.metrics = metrics;
         this.refreshAfterMillis = refreshAfter.toMillis();
-        this.maxAgeMillis = Math.max(30_000, refreshAfter.toMillis() * 10);
+        this.maxAgeMillis = refreshAfter.toMillis() * STALE_FACTOR;
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "feature-refresh");
             thread.setDaemon(true);
