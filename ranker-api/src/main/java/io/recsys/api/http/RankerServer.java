@@ -95,6 +95,7 @@ public final class RankerServer implements AutoCloseable {
         return OpenAPIContract.from(vertx, OPENAPI).compose(contract -> {
             RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
             builder.rootHandler(BodyHandler.create().setBodyLimit(config.bodyLimitBytes()).setHandleFileUploads(false));
+            builder.rootHandler(RankerServer::refuseMalformedQuery);
             if (config.corsOrigin() != null) {
                 builder.rootHandler(CorsHandler.create().addOrigin(config.corsOrigin()));
             }
@@ -147,6 +148,29 @@ public final class RankerServer implements AutoCloseable {
                     "request " + ctx.request().method() + " " + ctx.request().path() + " failed", failure);
             ErrorResponses.send(ctx, 500, "internal_error", "the request failed inside the server");
         }
+    }
+
+    /** A query string with a broken %-escape cannot be decoded; say so instead of failing inside the decoder. */
+    private static void refuseMalformedQuery(RoutingContext ctx) {
+        String query = ctx.request().query();
+        if (query != null && !wellFormedPercentEncoding(query)) {
+            ErrorResponses.send(ctx, 400, "bad_request", "the query string has a malformed %-escape");
+            return;
+        }
+        ctx.next();
+    }
+
+    static boolean wellFormedPercentEncoding(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '%') {
+                if (i + 2 >= text.length() || Character.digit(text.charAt(i + 1), 16) < 0
+                        || Character.digit(text.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                i += 2;
+            }
+        }
+        return true;
     }
 
     private static ValidatedRequest validated(RoutingContext ctx) {
