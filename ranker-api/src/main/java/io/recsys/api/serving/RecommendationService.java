@@ -33,9 +33,6 @@ public final class RecommendationService {
     public record Query(String userId, int k, Set<String> exclude, String surface, boolean explain) {
     }
 
-    private static final double CLICK_WEIGHT = 1.0;
-    private static final double VIEW_WEIGHT = 0.3;
-
     private final ServingModels models;
     private final LiveFeatures features;
     private final Trending trending;
@@ -84,7 +81,7 @@ public final class RecommendationService {
         float[] userVector = null;
         RetrievalModel retrieval = bundle.retrieval().orElse(null);
         if (retrieval != null) {
-            userVector = retrieval.userVector(weighted(user));
+            userVector = retrieval.userVector(user);
             if (userVector != null) {
                 for (ScoredItem item : retrieval.nearest(userVector, candidateCount + recent.size())) {
                     source.putIfAbsent(item.itemId(), "ann");
@@ -277,28 +274,8 @@ public final class RecommendationService {
         return values;
     }
 
-    @SuppressWarnings("unchecked")
+    /** The items of the user's recent_items feature, newest first. */
     static List<String> recentItems(FeatureVector user) {
-        List<String> items = new ArrayList<>();
-        if (user != null && user.values().get("recent_items") instanceof List<?> list) {
-            for (Object entry : list) {
-                if (entry instanceof Map<?, ?> map && map.get("item_id") instanceof String id) {
-                    items.add(id);
-                }
-            }
-        }
-        return items;
-    }
-
-    private static List<WeightedItem> weighted(FeatureVector user) {
-        List<WeightedItem> items = new ArrayList<>();
-        if (user != null && user.values().get("recent_items") instanceof List<?> list) {
-            for (Object entry : list) {
-                if (entry instanceof Map<?, ?> map && map.get("item_id") instanceof String id) {
-                    items.add(new WeightedItem(id, "view".equals(map.get("type")) ? VIEW_WEIGHT : CLICK_WEIGHT));
-                }
-            }
-        }
-        return items;
+        return RetrievalModel.recentInteractions(user).stream().map(WeightedItem::itemId).toList();
     }
 }
