@@ -171,6 +171,30 @@ class RankerApiTest {
     }
 
     @Test
+    void moreRequestsThanMayBeInFlightAreShedWith503AndTheServerRecovers() throws Exception {
+        java.net.http.HttpClient oneConnectionPerRequest = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            burst.add(oneConnectionPerRequest.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    fixture.base() + "/v1/recommendations?user_id=burst" + i + "&k=20")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (var response : burst) {
+            HttpResponse<String> answered = response.get();
+            statuses.add(answered.statusCode());
+            if (answered.statusCode() == 503) {
+                assertThat(answered.headers().firstValue("Retry-After")).isPresent();
+            }
+        }
+
+        assertThat(statuses).containsOnly(200, 503).contains(200, 503);
+        assertThat(fixture.get("/v1/recommendations?user_id=after-burst&k=5").statusCode()).isEqualTo(200);
+        assertThat(fixture.get("/metrics").body()).contains("recsys_requests_in_flight 0.0");
+    }
+
+    @Test
     void healthMetricsAndTheOpenApiDocumentAreServed() throws Exception {
         assertThat(fixture.get("/health/live").statusCode()).isEqualTo(200);
         assertThat(fixture.get("/health/ready").statusCode()).isEqualTo(200);

@@ -204,14 +204,11 @@ public final class RankerServer implements AutoCloseable {
             return;
         }
         metrics.inFlight.inc();
-        blocking(ctx, () -> recommendations.recommend(query), recommendation -> {
-            inFlight.decrementAndGet();
-            metrics.inFlight.dec();
-            json(ctx, 200, body(recommendation));
-        }, () -> {
-            inFlight.decrementAndGet();
-            metrics.inFlight.dec();
-        });
+        blocking(ctx, () -> recommendations.recommend(query), recommendation -> json(ctx, 200, body(recommendation)),
+                () -> {
+                    inFlight.decrementAndGet();
+                    metrics.inFlight.dec();
+                });
     }
 
     private static Map<String, Object> body(Recommendation recommendation) {
