@@ -1,6 +1,7 @@
 package io.recsys.cli;
 
 import io.recsys.datasets.Dataset;
+import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
 import io.recsys.jobs.replay.Replay;
 import io.recsys.kafka.EmbeddedKafka;
@@ -22,7 +23,7 @@ final class DatasetReplay {
     }
 
     static Replay.Result run(Dataset data, Path dataDir, String storeUrl, Environment.KafkaOption kafka,
-                             int parallelism, double rate) throws Exception {
+                             int parallelism, double rate, FeatureJobRunner runner) throws Exception {
         if (rate < 0) {
             throw new IllegalArgumentException("--rate must be 0 (as fast as possible) or positive");
         }
@@ -33,7 +34,7 @@ final class DatasetReplay {
             String bootstrap = embedded == null ? kafka.bootstrap : embedded.bootstrapServers();
             FeatureJobSettings settings = FeatureJobSettings.defaults(dataDir.resolve("checkpoints"))
                     .withParallelism(parallelism);
-            Replay.Result result = Replay.run(data, bootstrap, storeUrl, registry, settings, rate,
+            Replay.Result result = Replay.run(data, bootstrap, storeUrl, registry, settings, runner, rate,
                     new Replay.Progress() {
                         @Override
                         public void published(long events, long total) {

@@ -2,6 +2,7 @@ package io.recsys.cli;
 
 import io.recsys.datasets.Dataset;
 import io.recsys.datasets.Datasets;
+import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.models.training.BundleTrainer;
 import io.recsys.models.evaluation.EvaluationResult;
 import io.recsys.models.evaluation.ReportWriter;
@@ -74,7 +75,7 @@ final class EvaluateCommand implements Runnable {
             Path data = dataDir == null ? out.resolve("data") : dataDir;
             String storeUrl = FeatureStores.urlOrEmbedded(store, data);
             Dataset dataset = Datasets.read("mind", path);
-            DatasetReplay.run(dataset, data, storeUrl, kafka, 2, 0);
+            DatasetReplay.run(dataset, data, storeUrl, kafka, 2, 0, FeatureJobRunner.local(0));
             FeatureRegistry registry = FeatureRegistry.load();
             Files.createDirectories(out);
             MindEvaluation.Outcome outcome;

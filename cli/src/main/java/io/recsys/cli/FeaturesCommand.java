@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsys.datasets.Dataset;
 import io.recsys.datasets.Datasets;
+import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.replay.Replay;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
@@ -55,6 +56,10 @@ final class FeaturesCommand implements Runnable {
         @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: 2).")
         int parallelism;
 
+        @Option(names = "--jobmanager", description = "REST address of a Flink cluster (http://HOST:PORT, e.g. from"
+                + " ./recsys cluster start) to submit the feature-job jar to; default: a MiniCluster in this process.")
+        String jobManager;
+
         @Mixin
         Environment environment;
 
@@ -64,8 +69,10 @@ final class FeaturesCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Dataset data = Datasets.read(dataset, path);
+            FeatureJobRunner runner = jobManager == null ? FeatureJobRunner.local(0)
+                    : FeatureJobRunner.remote(jobManager, Installation.featureJobJar());
             Replay.Result result = DatasetReplay.run(data, environment.dataDir, environment.storeUrl(), kafka,
-                    parallelism, rate);
+                    parallelism, rate, runner);
             System.out.println(DatasetReplay.summary(result, dataset, environment.storeUrl()));
             return 0;
         }

@@ -52,6 +52,14 @@ public final class Replay {
     public static Result run(Dataset dataset, String bootstrapServers, String storeUrl, FeatureRegistry registry,
                              FeatureJobSettings settings, double eventsPerSecond, Progress progress)
             throws Exception {
+        return run(dataset, bootstrapServers, storeUrl, registry, settings, FeatureJobRunner.local(0), eventsPerSecond,
+                progress);
+    }
+
+    /** The same, with the job started by {@code runner}: on a local MiniCluster or submitted to a Flink cluster. */
+    public static Result run(Dataset dataset, String bootstrapServers, String storeUrl, FeatureRegistry registry,
+                             FeatureJobSettings settings, FeatureJobRunner runner, double eventsPerSecond,
+                             Progress progress) throws Exception {
         long started = System.currentTimeMillis();
         int partitions = settings.parallelism();
         Topics.ensure(bootstrapServers, partitions);
@@ -70,7 +78,7 @@ public final class Replay {
         FeatureJob job = FeatureJob.onKafka(bootstrapServers,
                 KafkaEndpoints.events(bootstrapServers, Topics.EVENTS, start, stop),
                 KafkaEndpoints.catalogueUpToNow(bootstrapServers, Topics.CATALOGUE), storeUrl, registry, settings);
-        JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "replay-" + dataset.name());
+        JobClient client = runner.start(job, settings, "replay-" + dataset.name());
 
         long impressions = dataset.events().stream().filter(e -> e.type() == EventType.IMPRESSION).count();
         long clicks = dataset.events().stream().filter(e -> e.type() == EventType.CLICK).count();

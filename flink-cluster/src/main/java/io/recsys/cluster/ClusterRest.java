@@ -1,0 +1,76 @@
+package io.recsys.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The few JobManager REST calls the launcher and the failover checks need. */
+public final class ClusterRest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String address;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public ClusterRest(String address) {
+        this.address = address.endsWith("/") ? address.substring(0, address.length() - 1) : address;
+    }
+
+    /** {@code GET /overview}: TaskManagers, slots, jobs by state. */
+    public JsonNode overview() throws IOException, InterruptedException {
+        return get("/overview");
+    }
+
+    /** {@code GET /jobs/:id}: the job's state and its vertices. */
+    public JsonNode job(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId);
+    }
+
+    /** Completed checkpoints of a job so far. */
+    public long completedCheckpoints(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+    }
+
+    /** How many times the job has restarted ({@code numRestarts} of the job's metrics). */
+    public long restarts(String jobId) throws IOException, InterruptedException {
+        JsonNode metrics = get("/jobs/" + jobId + "/metrics?get=numRestarts");
+        for (JsonNode metric : metrics) {
+            if ("numRestarts".equals(metric.path("id").asText())) {
+                return metric.path("value").asLong();
+            }
+        }
+        return 0;
+    }
+
+    /** Resource ids of the TaskManagers running at least one subtask of the job. */
+    public List<String> taskManagersRunning(String jobId) throws IOException, InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode vertex : job(jobId).path("vertices")) {
+            JsonNode hosts = get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/taskmanagers");
+            for (JsonNode host : hosts.path("taskmanagers")) {
+                String id = host.path("taskmanager-id").asText();
+                if (!id.isEmpty() && !ids.contains(id)) {
+                    ids.add(id);
+                }
+            }
+        }
+        return ids;
+    }
+
+    private JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(address + path))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+}
