@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /** The few JobManager REST calls the launcher and the failover checks need. */
 public final class ClusterRest {
@@ -39,15 +40,31 @@ public final class ClusterRest {
         return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
     }
 
-    /** How many times the job has restarted ({@code numRestarts} of the job's metrics). */
-    public long restarts(String jobId) throws IOException, InterruptedException {
-        JsonNode metrics = get("/jobs/" + jobId + "/metrics?get=numRestarts");
-        for (JsonNode metric : metrics) {
-            if ("numRestarts".equals(metric.path("id").asText())) {
-                return metric.path("value").asLong();
+    /** Ids of the jobs in state RUNNING. */
+    public List<String> runningJobs() throws IOException, InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode job : get("/jobs/overview").path("jobs")) {
+            if ("RUNNING".equals(job.path("state").asText())) {
+                ids.add(job.path("jid").asText());
             }
         }
-        return 0;
+        return ids;
+    }
+
+    /** The id of the checkpoint the job last restored its state from, if it ever restored. */
+    public OptionalLong restoredCheckpoint(String jobId) throws IOException, InterruptedException {
+        JsonNode restored = get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+        return restored.hasNonNull("id") ? OptionalLong.of(restored.path("id").asLong()) : OptionalLong.empty();
+    }
+
+    /** The failures the job recovered from (or died of), oldest first, as "exception: message". */
+    public List<String> failures(String jobId) throws IOException, InterruptedException {
+        List<String> failures = new ArrayList<>();
+        for (JsonNode entry : get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries")) {
+            failures.add(0, entry.path("exceptionName").asText() + ": " + entry.path("stacktrace").asText()
+                    .lines().findFirst().orElse(""));
+        }
+        return failures;
     }
 
     /** Resource ids of the TaskManagers running at least one subtask of the job. */

@@ -1,18 +1,14 @@
 package io.recsys.jobs.features;
 
-import io.recsys.jobs.testing.BruteForce;
 import io.recsys.jobs.testing.KafkaTestTopics;
+import io.recsys.jobs.testing.WindowedCountAssertions;
 import io.recsys.kafka.EmbeddedKafka;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventCodec;
-import io.recsys.schema.event.EventType;
 import io.recsys.schema.event.ItemAttributes;
-import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
-import io.recsys.schema.feature.FeatureVector;
 import io.recsys.simulator.Simulator;
 import io.recsys.simulator.SimulatorConfig;
-import io.recsys.store.JdbcFeatureStore;
 import io.recsys.store.testing.TestDatabases;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -36,8 +32,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,7 +44,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FeatureJobIntegrationTest {
 
     private static final int PARTITIONS = 2;
-    private static final long HOUR = 3_600_000L;
     private static final FeatureRegistry REGISTRY = FeatureRegistry.load();
 
     @RegisterExtension
@@ -139,53 +132,7 @@ class FeatureJobIntegrationTest {
                 .contains("\"reason\":\"malformed_json\"", "\"reason\":\"missing_field\"",
                         "\"reason\":\"unsupported_version\"");
 
-        assertCountsMatchBruteForce(storeUrl, events);
-    }
-
-    private void assertCountsMatchBruteForce(String storeUrl, List<Event> events) {
-        BruteForce truth = new BruteForce(events);
-        Set<String> items = new TreeSet<>();
-        Set<String> users = new TreeSet<>();
-        events.forEach(e -> {
-            items.add(e.itemId());
-            users.add(e.userId());
-        });
-        long first = events.stream().mapToLong(Event::eventTime).min().orElseThrow();
-        long last = events.stream().mapToLong(Event::eventTime).max().orElseThrow();
-        Random random = new Random(3);
-        List<Long> instants = new ArrayList<>(List.of(first, first + 1, last, last + 1, last + 25 * HOUR));
-        for (int i = 0; i < 6; i++) {
-            instants.add(first + (long) (random.nextDouble() * (last - first + 2 * HOUR)));
-        }
-        long shortWindow = REGISTRY.shortWindow().toMillis();
-        try (JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, REGISTRY)) {
-            for (long t : instants) {
-                for (String item : items) {
-                    FeatureVector features = store.readAsOf(EntityKey.item(item), t);
-                    var is = BruteForce.item(item);
-                    assertThat(features.values())
-                            .as("item %s at %s", item, java.time.Instant.ofEpochMilli(t))
-                            .containsEntry("impressions_short", truth.count(is, EventType.IMPRESSION, t, shortWindow))
-                            .containsEntry("clicks_short", truth.count(is, EventType.CLICK, t, shortWindow))
-                            .containsEntry("impressions_1h", truth.count(is, EventType.IMPRESSION, t, HOUR))
-                            .containsEntry("clicks_1h", truth.count(is, EventType.CLICK, t, HOUR))
-                            .containsEntry("impressions_24h", truth.count(is, EventType.IMPRESSION, t, 24 * HOUR))
-                            .containsEntry("clicks_24h", truth.count(is, EventType.CLICK, t, 24 * HOUR))
-                            .containsEntry("views_24h", truth.count(is, EventType.VIEW, t, 24 * HOUR));
-                }
-                for (String user : users) {
-                    var is = BruteForce.user(user);
-                    assertThat(store.readAsOf(EntityKey.user(user), t).values())
-                            .as("user %s at %s", user, java.time.Instant.ofEpochMilli(t))
-                            .containsEntry("clicks_1h", truth.count(is, EventType.CLICK, t, HOUR))
-                            .containsEntry("clicks_24h", truth.count(is, EventType.CLICK, t, 24 * HOUR))
-                            .containsEntry("views_24h", truth.count(is, EventType.VIEW, t, 24 * HOUR));
-                }
-                assertThat(store.readAsOf(EntityKey.GLOBAL, t).values())
-                        .containsEntry("impressions_24h", truth.count(e -> true, EventType.IMPRESSION, t, 24 * HOUR))
-                        .containsEntry("clicks_1h", truth.count(e -> true, EventType.CLICK, t, HOUR));
-            }
-        }
+        WindowedCountAssertions.assertEveryWindowedCountMatches(storeUrl, events, REGISTRY);
     }
 
     /** Moves some events up to a second earlier or later, well inside the watermark's bound. */
