@@ -2,16 +2,20 @@ package io.recsys.jobs.features;
 
 import io.recsys.schema.feature.Counters;
 import io.recsys.schema.feature.Delta;
+import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRow;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.TimeUtils;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +30,24 @@ import java.util.Map;
  * newest one stale; those are rewritten, once, when the watermark passes them and their instants are folded into
  * {@code base}. Each instant is thus written at most twice, whatever the disorder, and the state per entity stays
  * small: only instants newer than the watermark are kept one by one.
+ *
+ * <p>Per-user state (user and user × category keys) expires after {@code userStateTtl} without an event, so the
+ * state of users who left does not grow for ever. A returning user's counters start a new series; its rows carry
+ * a new {@code firstSeen}, which tells the store's window arithmetic not to subtract rows of the old series (see
+ * {@code FeatureDerivation.window}). Item and global state never expire: their all-time features depend on it.
  */
 public class CumulativeCounter extends KeyedProcessFunction<String, CountedEvent, FeatureRow> {
 
     /** Pending instants are folded at most once per this many ms of event time, to keep timers few. */
     static final long FOLD_GRANULARITY_MS = 1_000;
 
+    /** The global job parameter that overrides the registry's user state TTL, e.g. in flink-conf/config.yaml. */
+    public static final String USER_STATE_TTL_PARAMETER = "recsys.user-state-ttl";
+
     private final double halfLifeMillis;
+    private final Duration userStateTtl;
+    private transient EntityState lasting;
+    private transient EntityState expiring;
     private transient ValueState<CounterPoint> base;
     private transient ValueState<CounterPoint> head;
     private transient MapState<Long, Delta> pending;
@@ -40,8 +55,15 @@ public class CumulativeCounter extends KeyedProcessFunction<String, CountedEvent
     private transient Counter outOfOrder;
     private transient Counter behindBase;
 
-    public CumulativeCounter(double halfLifeMillis) {
+    /** @param userStateTtl how long per-user state lives without an event; zero keeps it for ever */
+    public CumulativeCounter(double halfLifeMillis, Duration userStateTtl) {
         this.halfLifeMillis = halfLifeMillis;
+        this.userStateTtl = userStateTtl;
+    }
+
+    /** One entity's state handles; which set a key uses depends on whether its state may expire. */
+    private record EntityState(ValueState<CounterPoint> base, ValueState<CounterPoint> head,
+                               MapState<Long, Delta> pending, ValueState<StaleRange> stale) {
     }
 
     /** Rows at instants in [from, until) were written before an out-of-order event at {@code from} arrived. */
@@ -50,16 +72,51 @@ public class CumulativeCounter extends KeyedProcessFunction<String, CountedEvent
 
     @Override
     public void open(OpenContext openContext) {
-        base = getRuntimeContext().getState(new ValueStateDescriptor<>("base", CounterPoint.class));
-        head = getRuntimeContext().getState(new ValueStateDescriptor<>("head", CounterPoint.class));
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Long.class, Delta.class));
-        stale = getRuntimeContext().getState(new ValueStateDescriptor<>("stale", StaleRange.class));
+        lasting = entityState("", null);
+        String configured = getRuntimeContext().getGlobalJobParameters().get(USER_STATE_TTL_PARAMETER);
+        Duration ttl = configured == null ? userStateTtl : TimeUtils.parseDuration(configured);
+        expiring = ttl.isZero() ? lasting : entityState("user-", StateTtlConfig.newBuilder(ttl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupInRocksdbCompactFilter(1_000)
+                .build());
         outOfOrder = getRuntimeContext().getMetricGroup().counter("events_out_of_order");
         behindBase = getRuntimeContext().getMetricGroup().counter("events_behind_watermark_dropped");
     }
 
+    private EntityState entityState(String prefix, StateTtlConfig ttl) {
+        ValueStateDescriptor<CounterPoint> baseDescriptor = new ValueStateDescriptor<>(prefix + "base",
+                CounterPoint.class);
+        ValueStateDescriptor<CounterPoint> headDescriptor = new ValueStateDescriptor<>(prefix + "head",
+                CounterPoint.class);
+        MapStateDescriptor<Long, Delta> pendingDescriptor = new MapStateDescriptor<>(prefix + "pending", Long.class,
+                Delta.class);
+        ValueStateDescriptor<StaleRange> staleDescriptor = new ValueStateDescriptor<>(prefix + "stale",
+                StaleRange.class);
+        if (ttl != null) {
+            baseDescriptor.enableTimeToLive(ttl);
+            headDescriptor.enableTimeToLive(ttl);
+            pendingDescriptor.enableTimeToLive(ttl);
+            staleDescriptor.enableTimeToLive(ttl);
+        }
+        return new EntityState(getRuntimeContext().getState(baseDescriptor),
+                getRuntimeContext().getState(headDescriptor), getRuntimeContext().getMapState(pendingDescriptor),
+                getRuntimeContext().getState(staleDescriptor));
+    }
+
+    /** Points the state fields at the current key's set. */
+    private void selectStateOf(String stateKey) {
+        EntityType type = CountedEvent.typeOfStateKey(stateKey);
+        EntityState state = type == EntityType.USER || type == EntityType.USER_CATEGORY ? expiring : lasting;
+        base = state.base();
+        head = state.head();
+        pending = state.pending();
+        stale = state.stale();
+    }
+
     @Override
     public void processElement(CountedEvent event, Context ctx, Collector<FeatureRow> out) throws Exception {
+        selectStateOf(ctx.getCurrentKey());
         long ts = event.ts();
         CounterPoint latest = head.value();
         CounterPoint next;
@@ -96,6 +153,7 @@ public class CumulativeCounter extends KeyedProcessFunction<String, CountedEvent
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<FeatureRow> out) throws Exception {
+        selectStateOf(ctx.getCurrentKey());
         long watermark = ctx.timerService().currentWatermark();
         StaleRange range = stale.value();
         CounterPoint folded = base.value();

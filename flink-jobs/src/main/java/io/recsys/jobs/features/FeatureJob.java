@@ -18,6 +18,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.time.Duration;
+
 /**
  * The feature job: raw event records in, feature rows, interactions and item attributes out to the store,
  * refused records out to the dead-letter sink. It only wires; each step is its own tested operator. Sources and
@@ -26,7 +28,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * events (decoded, event time per partition) ─ validate ─ drop late ─┬─ attach category (keyed by item, with catalogue) ─ fan out ─ sum global per instant
  *                                             │        ─ cumulative counters (keyed by entity) ─ store
- *                                             └─ feedback → interactions ─ store
+ *                                             ├─ feedback → interactions ─ store
+ *                                             └─ impressions with an arm, clicks with a request → arm attribution (keyed by request; metrics only)
  * catalogue ─ parse ─ store
  * every refusal ─ dead letters
  * </pre>
@@ -34,6 +37,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class FeatureJob {
 
     static final long GLOBAL_FLUSH_INTERVAL_MS = 20;
+    /** A click counts for the experiment arm of its list if it comes within this long of the list being shown. */
+    static final Duration ARM_ATTRIBUTION_WINDOW = Duration.ofHours(24);
 
     private final Source<DecodedRecord, ?, ?> events;
     private final Source<String, ?, ?> catalogue;
@@ -85,12 +90,17 @@ public final class FeatureJob {
                 .transform("pre-aggregate-global", TypeInformation.of(CountedEvent.class),
                         new GlobalPreAggregation(GLOBAL_FLUSH_INTERVAL_MS)).uid("pre-aggregate-global")
                 .keyBy(CountedEvent::stateKey, Types.STRING)
-                .process(new CumulativeCounter(registry.halfLifeMillis())).name("cumulative-counters")
+                .process(new CumulativeCounter(registry.halfLifeMillis(), registry.userStateTtl())).name("cumulative-counters")
                 .uid("cumulative-counters");
         DataStream<Interaction> interactions = onTime
                 .filter(event -> event.type().isFeedback()).name("feedback").uid("feedback")
                 .map(event -> new Interaction(event.userId(), event.eventTime(), event.itemId(),
                         event.type().wireName())).returns(Interaction.class).name("interactions").uid("interactions");
+
+        onTime.filter(ArmAttribution::attributable).name("attributable").uid("attributable")
+                .keyBy(Event::requestId, Types.STRING)
+                .process(new ArmAttribution(ARM_ATTRIBUTION_WINDOW)).returns(Types.VOID).name("arm-attribution")
+                .uid("arm-attribution");
 
         // One sink per kind, so the bulk (feature rows) is chained to the counters and never re-serialized.
         rows.map(StoreRecord::of).returns(StoreRecord.class).name("rows").uid("rows")

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,12 +22,13 @@ class CumulativeCounterHarnessTest {
     private static final long BEGINNING = 1_000_000;
     private static final Delta IMPRESSION = new Delta(1, 0, 0, 0, 0, 1.0);
     private static final Delta CLICK = new Delta(0, 1, 0, 0, 0, 0.0);
+    private static final Duration USER_STATE_TTL = Duration.ofDays(30);
 
     private KeyedOneInputStreamOperatorTestHarness<String, CountedEvent, FeatureRow> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CumulativeCounter(3_600_000),
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CumulativeCounter(3_600_000, USER_STATE_TTL),
                 CountedEvent::stateKey, Types.STRING);
     }
 
@@ -83,6 +85,27 @@ class CumulativeCounterHarnessTest {
         process(BEGINNING + 11 * SECOND, CLICK);
         assertThat(harness.extractOutputValues().get(harness.extractOutputValues().size() - 1).counters())
                 .extracting(c -> c.impressions(), c -> c.clicks()).containsExactly(2L, 2L);
+    }
+
+    @Test
+    void shouldForgetAUserAfterTheStateTtlAndStartANewSeriesWhenTheyReturn() throws Exception {
+        harness.setStateTtlProcessingTime(0);
+        harness.processElement(new CountedEvent(EntityType.USER, "u1", BEGINNING, CLICK), BEGINNING);
+        harness.processElement(new CountedEvent(EntityType.ITEM, "i1", BEGINNING, CLICK), BEGINNING);
+        harness.processWatermark(BEGINNING + 10 * SECOND);
+
+        harness.setStateTtlProcessingTime(USER_STATE_TTL.toMillis() + 1);
+        long back = BEGINNING + USER_STATE_TTL.toMillis() + SECOND;
+        harness.processElement(new CountedEvent(EntityType.USER, "u1", back, CLICK), back);
+        harness.processElement(new CountedEvent(EntityType.ITEM, "i1", back, CLICK), back);
+
+        List<FeatureRow> rows = harness.extractOutputValues();
+        FeatureRow user = rows.get(rows.size() - 2);
+        FeatureRow item = rows.get(rows.size() - 1);
+        assertThat(user.counters()).as("the user's counters started again")
+                .extracting(c -> c.clicks(), c -> c.firstSeen()).containsExactly(1L, back);
+        assertThat(item.counters()).as("item state does not expire")
+                .extracting(c -> c.clicks(), c -> c.firstSeen()).containsExactly(2L, BEGINNING);
     }
 
     @Test

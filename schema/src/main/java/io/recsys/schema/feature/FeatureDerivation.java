@@ -132,10 +132,15 @@ public final class FeatureDerivation {
         values.put("clicks_" + suffix, counts.clicks());
     }
 
-    /** Events in [t - window, t): the difference of two cumulative rows. */
+    /**
+     * Events in [t - window, t): the difference of two cumulative rows. If the start row's series began before
+     * the end row's, the entity's state expired in between and its counters started again from zero (see the
+     * feature job's user state TTL): nothing of the old series lies in the window, so nothing is subtracted.
+     */
     static Counters window(RowsAsOf rows, Duration window) {
         Counters end = rows.latestCounters();
-        Counters start = rows.startOf(window);
+        Counters startRow = rows.startOf(window);
+        Counters start = startRow.firstSeen() < end.firstSeen() ? Counters.ZERO : startRow;
         return new Counters(end.impressions() - start.impressions(), end.clicks() - start.clicks(),
                 end.views() - start.views(), end.addToCarts() - start.addToCarts(),
                 end.purchases() - start.purchases(), end.examinations() - start.examinations(), 0.0,

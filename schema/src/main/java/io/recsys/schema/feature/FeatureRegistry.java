@@ -37,6 +37,7 @@ public final class FeatureRegistry implements Serializable {
     private final Duration sourceIdleness;
     private final int recentItems;
     private final Duration retention;
+    private final Duration userStateTtl;
     private final List<FeatureDefinition> features;
 
     private FeatureRegistry(JsonNode root) {
@@ -51,6 +52,7 @@ public final class FeatureRegistry implements Serializable {
         this.sourceIdleness = Duration.parse(params.path("source_idleness").asText());
         this.recentItems = params.path("recent_items").asInt();
         this.retention = Duration.parse(params.path("retention").asText());
+        this.userStateTtl = Duration.parse(params.path("user_state_ttl").asText("PT0S"));
         List<FeatureDefinition> defs = new ArrayList<>();
         for (JsonNode f : root.path("features")) {
             JsonNode def = f.get("default");
@@ -139,6 +141,11 @@ public final class FeatureRegistry implements Serializable {
 
     public int recentItems() {
         return recentItems;
+    }
+
+    /** How long the feature job keeps a user's counters without an event from them; zero for ever. */
+    public Duration userStateTtl() {
+        return userStateTtl;
     }
 
     public Duration retention() {

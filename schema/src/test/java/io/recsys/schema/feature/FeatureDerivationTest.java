@@ -44,6 +44,20 @@ class FeatureDerivationTest {
     }
 
     @Test
+    void aWindowStartingInAnExpiredSeriesCountsOnlyTheNewSeries() {
+        long day = 24 * 3_600_000L;
+        long returned = T - 3_600_000L;
+        // a user active 40 days ago (500 clicks), whose state then expired; back an hour ago with 2 clicks
+        FeatureRow oldSeries = new FeatureRow(EntityType.USER, "u", T - 40 * day,
+                new Counters(0, 500, 0, 0, 0, 0, 0, T - 60 * day));
+        FeatureRow newSeries = new FeatureRow(EntityType.USER, "u", T - 1, new Counters(0, 2, 0, 0, 0, 0, 0, returned));
+        RowsAsOf rows = new RowsAsOf(newSeries, Map.of(Duration.ofHours(1), oldSeries, Duration.ofHours(24),
+                oldSeries));
+        assertThat(DERIVATION.derive(EntityKey.user("u"), T, rows, RowsAsOf.EMPTY, List.of(), Map.of()).values())
+                .containsEntry("clicks_24h", 2L).containsEntry("clicks_1h", 2L);
+    }
+
+    @Test
     void debiasedCtrComparesClicksWithWhatTheirPositionsPredict() {
         RowsAsOf item = new RowsAsOf(row(EntityType.ITEM, T - 1, 10, 2, 2.0), Map.of());
         RowsAsOf global = new RowsAsOf(row(EntityType.GLOBAL, T - 1, 1000, 100, 500.0), Map.of());
