@@ -1,0 +1,108 @@
+package io.recsys.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The commands a user types: start a cluster, replay a dataset onto it, read a feature, stop the cluster. */
+class ClusterCommandTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+
+    @BeforeEach
+    void capture() {
+        originalOut = System.out;
+        System.setOut(new PrintStream(out, true));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+    }
+
+    @Test
+    void replayOnAStartedClusterPutsEveryEventInTheStoreAndStopEndsEveryProcess(@TempDir Path dir)
+            throws Exception {
+        Path dataDir = dir.resolve("data");
+        Path movieLens = writeTinyMovieLens(dir.resolve("ml"));
+        try {
+            assertThat(Recsys.execute("cluster", "start", "--data-dir", dataDir.toString(), "--taskmanagers", "1",
+                    "--taskmanager-memory", "1g")).isZero();
+            String restAddress = out.toString().trim();
+            assertThat(restAddress).matches("http://127\\.0\\.0\\.1:\\d+");
+            assertThat(dataDir.resolve("taskmanager-1.pid")).exists();
+            JsonNode overview = new ObjectMapper().readTree(HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(restAddress + "/overview")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(overview.get("taskmanagers").asInt()).isEqualTo(1);
+
+            out.reset();
+            assertThat(Recsys.execute("features", "replay", "--dataset", "movielens", "--path", movieLens.toString(),
+                    "--jobmanager", restAddress, "--data-dir", dataDir.toString())).isZero();
+            // every rating is a view, and those of 4 or more also a click: 400 views, 160 clicks
+            assertThat(out.toString()).contains("replayed 560 movielens events");
+
+            out.reset();
+            assertThat(Recsys.execute("features", "get", "--entity", "global", "--at", AFTER_THE_LAST_RATING,
+                    "--data-dir", dataDir.toString())).isZero();
+            assertThat(new ObjectMapper().readTree(out.toString()).path("features").path("clicks_24h").asLong())
+                    .isEqualTo(160);
+        } finally {
+            out.reset();
+            assertThat(Recsys.execute("cluster", "stop", "--data-dir", dataDir.toString())).isZero();
+        }
+        assertThat(out.toString()).contains("stopped 2 processes");
+        assertThat(dataDir.resolve("taskmanager-1.pid")).doesNotExist();
+    }
+
+    @Test
+    void replayToAJobManagerThatIsNotAnAddressSaysWhatItExpects(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream originalErr = System.err;
+        System.setErr(new PrintStream(err, true));
+        try {
+            assertThat(Recsys.execute("features", "replay", "--dataset", "movielens", "--path",
+                    writeTinyMovieLens(dir.resolve("ml")).toString(), "--jobmanager", "localhost",
+                    "--data-dir", dir.toString(), "--kafka", "127.0.0.1:1")).isEqualTo(1);
+        } finally {
+            System.setErr(originalErr);
+        }
+        assertThat(err.toString()).contains("http://HOST:PORT");
+    }
+
+    private static final long FIRST_RATING = 890_000_000L;
+    private static final String AFTER_THE_LAST_RATING = java.time.Instant.ofEpochSecond(FIRST_RATING + 400 * 60)
+            .toString();
+
+    /** 20 users rating 20 movies, 400 ratings a minute apart in 1998; 2 in 5 are 4 or 5 stars. */
+    private static Path writeTinyMovieLens(Path directory) throws Exception {
+        Files.createDirectories(directory);
+        List<String> ratings = new ArrayList<>();
+        long time = FIRST_RATING;
+        for (int user = 1; user <= 20; user++) {
+            for (int item = 1; item <= 20; item++) {
+                ratings.add(user + "\t" + item + "\t" + (1 + (user + item) % 5) + "\t" + time);
+                time += 60;
+            }
+        }
+        Files.write(directory.resolve("u.data"), ratings);
+        return directory;
+    }
+}
