@@ -5,7 +5,7 @@ package io.recsys.store;
  * mapping, the feature maths — is one code path.
  */
 enum Dialect {
-    POSTGRESQL("postgresql") {
+    POSTGRESQL("postgresql", "org.postgresql.Driver") {
         @Override
         String upsertLog() {
             return "INSERT INTO feature_log (" + ROW_COLUMNS + ") VALUES (" + ROW_PARAMS + ")"
@@ -33,7 +33,7 @@ enum Dialect {
         }
     },
 
-    H2("h2") {
+    H2("h2", "org.h2.Driver") {
         @Override
         String upsertLog() {
             return "MERGE INTO feature_log (" + ROW_COLUMNS + ") KEY (entity_type, entity_id, ts) VALUES ("
@@ -67,9 +67,11 @@ enum Dialect {
     static final String ROW_PARAMS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
     private final String flywayVendor;
+    private final String driverClassName;
 
-    Dialect(String flywayVendor) {
+    Dialect(String flywayVendor, String driverClassName) {
         this.flywayVendor = flywayVendor;
+        this.driverClassName = driverClassName;
     }
 
     abstract String upsertLog();
@@ -79,6 +81,15 @@ enum Dialect {
     abstract String insertInteraction();
 
     abstract String upsertItemAttributes();
+
+    /**
+     * Named explicitly so the pool loads the driver from the classloader that loaded the store. Through
+     * DriverManager, a Flink job resubmitted to the same TaskManager would find only the driver registered by the
+     * previous job's (closed) classloader, which DriverManager refuses: "No suitable driver".
+     */
+    String driverClassName() {
+        return driverClassName;
+    }
 
     String migrationLocation() {
         return "classpath:db/migration/" + flywayVendor;

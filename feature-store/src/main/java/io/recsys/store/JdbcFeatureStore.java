@@ -54,6 +54,7 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
         this.clock = clock;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
+        config.setDriverClassName(dialect.driverClassName());
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("feature-store");
         config.setConnectionTimeout(10_000);

@@ -67,6 +67,19 @@ public final class ClusterRest {
         return failures;
     }
 
+    /** "vertex name[subtask]: STATUS" for every subtask of the job. */
+    public List<String> subtaskStates(String jobId) throws IOException, InterruptedException {
+        List<String> states = new ArrayList<>();
+        for (JsonNode vertex : job(jobId).path("vertices")) {
+            JsonNode details = get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText());
+            for (JsonNode subtask : details.path("subtasks")) {
+                states.add(vertex.path("name").asText() + "[" + subtask.path("subtask").asInt() + "]: "
+                        + subtask.path("status").asText());
+            }
+        }
+        return states;
+    }
+
     /** Resource ids of the TaskManagers running at least one subtask of the job. */
     public List<String> taskManagersRunning(String jobId) throws IOException, InterruptedException {
         List<String> ids = new ArrayList<>();

@@ -6,6 +6,7 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -16,34 +17,44 @@ import java.time.Duration;
  * RocksDB with incremental checkpoints, retained on cancellation so a job can be resumed from them.
  *
  * @param stateBackend "rocksdb" (default) or "hashmap"
+ * @param restoreFrom  a savepoint or retained checkpoint to start from, or null to start empty
  */
 public record FeatureJobSettings(int parallelism, String stateBackend, String checkpointDirectory,
                                  Duration checkpointInterval, int restartAttempts, Duration restartDelay,
-                                 int sinkMaxBatch, long sinkFlushIntervalMs) implements Serializable {
+                                 int sinkMaxBatch, long sinkFlushIntervalMs, String restoreFrom)
+        implements Serializable {
+
+    /** Key groups, as in flink-conf/config.yaml: fixed by the first savepoint, the ceiling of any rescale. */
+    public static final int MAX_PARALLELISM = 128;
 
     public static FeatureJobSettings defaults(Path checkpointDirectory) {
         return new FeatureJobSettings(2, "rocksdb", checkpointDirectory.toAbsolutePath().toUri().toString(),
-                Duration.ofSeconds(10), 10, Duration.ofSeconds(2), 5_000, 100);
+                Duration.ofSeconds(10), 10, Duration.ofSeconds(2), 5_000, 100, null);
     }
 
     public FeatureJobSettings withParallelism(int value) {
         return new FeatureJobSettings(value, stateBackend, checkpointDirectory, checkpointInterval, restartAttempts,
-                restartDelay, sinkMaxBatch, sinkFlushIntervalMs);
+                restartDelay, sinkMaxBatch, sinkFlushIntervalMs, restoreFrom);
     }
 
     public FeatureJobSettings withCheckpointInterval(Duration value) {
         return new FeatureJobSettings(parallelism, stateBackend, checkpointDirectory, value, restartAttempts,
-                restartDelay, sinkMaxBatch, sinkFlushIntervalMs);
+                restartDelay, sinkMaxBatch, sinkFlushIntervalMs, restoreFrom);
     }
 
     public FeatureJobSettings withStateBackend(String value) {
         return new FeatureJobSettings(parallelism, value, checkpointDirectory, checkpointInterval, restartAttempts,
-                restartDelay, sinkMaxBatch, sinkFlushIntervalMs);
+                restartDelay, sinkMaxBatch, sinkFlushIntervalMs, restoreFrom);
     }
 
     public FeatureJobSettings withRestartDelay(Duration value) {
         return new FeatureJobSettings(parallelism, stateBackend, checkpointDirectory, checkpointInterval,
-                restartAttempts, value, sinkMaxBatch, sinkFlushIntervalMs);
+                restartAttempts, value, sinkMaxBatch, sinkFlushIntervalMs, restoreFrom);
+    }
+
+    public FeatureJobSettings withRestoreFrom(String savepointPath) {
+        return new FeatureJobSettings(parallelism, stateBackend, checkpointDirectory, checkpointInterval,
+                restartAttempts, restartDelay, sinkMaxBatch, sinkFlushIntervalMs, savepointPath);
     }
 
     /** Job-level Flink configuration; cluster-level settings live in flink-conf/. */
@@ -59,6 +70,10 @@ public record FeatureJobSettings(int parallelism, String stateBackend, String ch
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, restartDelay);
         conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(200));
+        conf.set(PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
+        if (restoreFrom != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+        }
         // every record is immutable, so chained operators may pass them on without copies
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         // one timer per entity per second of event time, touched on every event: keep timers on the heap
