@@ -96,6 +96,22 @@ class KubernetesManifestsTest {
         }
     }
 
+    /** The API server takes no number for a string nor a string for a number; neither does the strict reader. */
+    @Test
+    void aValueOfTheWrongTypeIsRefused() {
+        ObjectNode config = copy("ConfigMap", "ranker-api-config");
+        ((ObjectNode) config.get("data")).put("RECSYS_WORKERS", 4);
+        ObjectNode job = modelReadable(copy("FlinkDeployment", "recsys-features"));
+        ((ObjectNode) job.at("/spec/flinkConfiguration")).put("execution.checkpointing.incremental", true);
+        ObjectNode autoscaler = copy("HorizontalPodAutoscaler", "ranker-api");
+        ((ObjectNode) autoscaler.get("spec")).put("minReplicas", "3");
+
+        for (ObjectNode wrong : List.of(config, job, autoscaler)) {
+            assertThatThrownBy(() -> StrictModels.read(wrong)).as(StrictModels.typeOf(wrong))
+                    .isInstanceOf(com.fasterxml.jackson.databind.exc.MismatchedInputException.class);
+        }
+    }
+
     /**
      * CloudNativePG publishes no Java model and no CRD artifact on Maven Central or npm that this build can
      * use, so its Cluster is checked field by field: what its CRD requires and what the rest of k8s/ relies on.
