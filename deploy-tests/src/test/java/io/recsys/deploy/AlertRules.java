@@ -70,8 +70,8 @@ final class AlertRules {
     static void writePrometheusRules() throws IOException {
         StringBuilder text = new StringBuilder("""
                 # GENERATED from rules/*.yaml: edit those, then regenerate this file with
-                #   mvn -B -q -pl deploy-tests -am verify -Dtest=AlertRulesTest -Dsurefire.failIfNoSpecifiedTests=false \\
-                #       -Drecsys.regenerate=true
+                #   mvn -B -q -pl deploy-tests -am verify -Dtest=AlertRulesTest \\
+                #       -Dsurefire.failIfNoSpecifiedTests=false -Drecsys.regenerate=true
                 # (AlertRulesTest fails while the two differ.)
                 """);
         for (Path file : files()) {

@@ -1,7 +1,11 @@
 package io.recsys.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +58,23 @@ class DashboardsTest {
                 assertThat(refIds).as(where + " refIds").doesNotHaveDuplicates().doesNotContain("");
             }
         }
+    }
+
+    /** promtool parses each query as a recording rule; Grafana's $__rate_interval stands in as 5m. */
+    @Test
+    void everyDashboardQueryIsValidPromQl(@TempDir Path dir) throws Exception {
+        ObjectNode file = JsonNodeFactory.instance.objectNode();
+        ArrayNode rules = file.putArray("groups").addObject().put("name", "dashboard-queries").putArray("rules");
+        Dashboards.expressions().forEach((where, expression) -> rules.addObject()
+                .put("record", "dashboard_query_" + rules.size())
+                .put("expr", expression.replace("$__rate_interval", "5m")));
+        Path rulesFile = dir.resolve("dashboard-queries.yaml");
+        Manifests.YAML.writeValue(rulesFile.toFile(), file);
+
+        Promtool.Result result = Promtool.run("check", "rules", rulesFile.toString());
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains(Dashboards.expressions().size() + " rules found");
     }
 
     @Test

@@ -70,8 +70,8 @@ class ExportedMetricNamesTest {
     @TempDir
     static Path dir;
     static EmbeddedKafka kafka;
-    static Set<String> flinkNames;
-    static Set<String> apiNames;
+    /** every metric name either scrape holds → the label names its samples carry */
+    static Map<String, Set<String>> exported;
 
     @BeforeAll
     static void runTheSystemAndScrapeIt() throws Exception {
@@ -80,8 +80,11 @@ class ExportedMetricNamesTest {
         String storeUrl = TestDatabases.freshH2();
         PrometheusText flink = scrapeTheFeatureJob(storeUrl);
         PrometheusText api = scrapeTheApi(storeUrl);
-        flinkNames = flink.names();
-        apiNames = api.names();
+        exported = new TreeMap<>(flink.labels());
+        exported.putAll(api.labels());
+        // a family with no sample yet is still exported: its "# TYPE" line names it
+        flink.names().forEach(name -> exported.putIfAbsent(name, new TreeSet<>()));
+        api.names().forEach(name -> exported.putIfAbsent(name, new TreeSet<>()));
         // for whoever writes the next rule or panel: what there is to choose from, with the labels
         Path target = Path.of("target");
         if (Files.isDirectory(target)) {
@@ -108,20 +111,35 @@ class ExportedMetricNamesTest {
     }
 
     @Test
-    void theScrapesHoldTheApisAndTheJobsOwnMetrics() {
-        // guards the two above against an empty scrape, which would make every name look unexported
-        assertThat(apiNames).contains("recsys_request_duration_seconds_bucket", "recsys_model_info");
-        assertThat(flinkNames).anyMatch(name -> name.endsWith("_events_valid"));
+    void everyLabelTheRulesAndDashboardsSelectOnIsOneTheMetricCarries() {
+        Map<String, String> expressions = new TreeMap<>(AlertRules.expressions());
+        expressions.putAll(Dashboards.expressions());
+        Map<String, Set<String>> missing = new TreeMap<>();
+        expressions.forEach((where, expression) -> PromQl.selectors(expression).forEach((name, labels) -> {
+            Set<String> carried = exported.get(name);
+            if (carried != null) {
+                labels.stream().filter(label -> !carried.contains(label))
+                        .forEach(label -> missing.computeIfAbsent(where, w -> new TreeSet<>())
+                                .add(name + "{" + label + "}"));
+            }
+        }));
+        assertThat(missing).isEmpty();
     }
 
-    /** "where: name" for each name an expression reads that neither scrape has, minus the allow-lists. */
+    @Test
+    void theScrapesHoldTheApisAndTheJobsOwnMetrics() {
+        // guards the tests above against an empty scrape, which would make every name look unexported
+        assertThat(exported).containsKeys("recsys_request_duration_seconds_bucket", "recsys_model_info",
+                "flink_taskmanager_job_task_operator_events_valid",
+                "flink_jobmanager_job_numberOfCompletedCheckpoints");
+    }
+
+    /** "where" → the names its expression reads that neither scrape has, minus the allow-lists. */
     private static Map<String, Set<String>> unexported(Map<String, String> expressions) {
-        Set<String> exported = new TreeSet<>(flinkNames);
-        exported.addAll(apiNames);
         Map<String, Set<String>> missing = new TreeMap<>();
         expressions.forEach((where, expression) -> {
             for (String name : PromQl.metricNames(expression)) {
-                boolean known = exported.contains(name) || exported.contains(PromQl.baseName(name))
+                boolean known = exported.containsKey(name) || exported.containsKey(PromQl.baseName(name))
                         || PRODUCTION_ONLY.contains(name) || PENDING.contains(name);
                 if (!known) {
                     missing.computeIfAbsent(where, w -> new TreeSet<>()).add(name);
@@ -176,7 +194,7 @@ class ExportedMetricNamesTest {
         }
     }
 
-    /** The API on two bundles (control and treatment), after recommendations, events and a reload. */
+    /** The API on two bundles (control and treatment), after recommendations, events, a reload and a refused one. */
     private static PrometheusText scrapeTheApi(String storeUrl) throws Exception {
         BundleRegistry bundles = new BundleRegistry(dir.resolve("bundles"));
         SyntheticBundles.write(bundles.root(), "v1", 1, REGISTRY.version());
@@ -203,6 +221,10 @@ class ExportedMetricNamesTest {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"v\":1}")))).isEqualTo(400);
             assertThat(send(HttpRequest.newBuilder(URI.create(base + "/v1/recommendations?k=5")).GET()))
                     .isEqualTo(400);
+            // a refused bundle, so that recsys_errors_total has a sample and shows its label
+            assertThat(send(HttpRequest.newBuilder(URI.create(base + "/v1/models/reload?version=no-such-bundle"))
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody())))
+                    .isEqualTo(409);
             return PrometheusText.scrape(base + "/metrics");
         }
     }

@@ -309,8 +309,9 @@ class KubernetesManifestsTest {
         assertThat(job.getSpec().getPodTemplate().getMetadata().getLabels())
                 .containsAllEntriesOf(monitor.getSpec().getSelector().getMatchLabels());
         String portName = monitor.getSpec().getPodMetricsEndpoints().get(0).getPort();
-        assertThat(main.getPorts()).anyMatch(port -> port.getName().equals(portName) && String.valueOf(
-                port.getContainerPort()).equals(job.getSpec().getFlinkConfiguration().get("metrics.reporter.prom.port")));
+        String reporterPort = job.getSpec().getFlinkConfiguration().get("metrics.reporter.prom.port");
+        assertThat(main.getPorts()).anyMatch(port -> port.getName().equals(portName)
+                && String.valueOf(port.getContainerPort()).equals(reporterPort));
     }
 
     @Test

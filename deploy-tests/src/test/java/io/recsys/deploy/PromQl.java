@@ -1,6 +1,8 @@
 package io.recsys.deploy;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -24,7 +26,12 @@ final class PromQl {
     }
 
     static Set<String> metricNames(String expression) {
-        Set<String> names = new TreeSet<>();
+        return selectors(expression).keySet();
+    }
+
+    /** Each metric name the expression reads → the label names its selectors match on ({@code x{a="1"}} → a). */
+    static Map<String, Set<String>> selectors(String expression) {
+        Map<String, Set<String>> selectors = new TreeMap<>();
         String text = expression;
         int i = 0;
         String previousWord = "";
@@ -53,7 +60,12 @@ final class PromQl {
                 int next = skipSpace(text, end);
                 boolean isCall = next < text.length() && text.charAt(next) == '(';
                 if (!isCall && !KEYWORDS.contains(word.toLowerCase())) {
-                    names.add(word);
+                    Set<String> labels = selectors.computeIfAbsent(word, w -> new TreeSet<>());
+                    if (next < text.length() && text.charAt(next) == '{') {
+                        int close = skipTo(text, next, '}');
+                        labels.addAll(labelNames(text.substring(next + 1, close - 1)));
+                        end = close;
+                    }
                 }
                 previousWord = word.toLowerCase();
                 i = end;
@@ -61,6 +73,25 @@ final class PromQl {
                 if (!Character.isWhitespace(c)) {
                     previousWord = "";
                 }
+                i++;
+            }
+        }
+        return selectors;
+    }
+
+    /** The label names of a matcher list such as {@code a="x", b=~"y|z"}. */
+    private static Set<String> labelNames(String matchers) {
+        Set<String> names = new TreeSet<>();
+        int i = 0;
+        while (i < matchers.length()) {
+            char c = matchers.charAt(i);
+            if (c == '"' || c == '\'' || c == '`') {
+                i = skipString(matchers, i);
+            } else if (isIdentifierStart(c)) {
+                int end = skipIdentifier(matchers, i);
+                names.add(matchers.substring(i, end));
+                i = end;
+            } else {
                 i++;
             }
         }

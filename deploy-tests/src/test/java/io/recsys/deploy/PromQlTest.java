@@ -28,6 +28,15 @@ class PromQlTest {
     }
 
     @Test
+    void theLabelsASelectorMatchesOnBelongToItsMetric() {
+        assertThat(PromQl.selectors("sum by (arm) (rate(a_total{kind=\"internal\", route=~\"/v1/.*,x\"}[5m]))"
+                + " / b{} + c"))
+                .containsEntry("a_total", java.util.Set.of("kind", "route"))
+                .containsEntry("b", java.util.Set.of())
+                .containsEntry("c", java.util.Set.of());
+    }
+
+    @Test
     void aBareMetricIsAMetric() {
         assertThat(PromQl.metricNames("recsys_model_info")).containsExactly("recsys_model_info");
     }

@@ -5,8 +5,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** A scrape in Prometheus' text format: which metric names it holds, and a sample's value. */
@@ -34,6 +36,35 @@ record PrometheusText(String text) {
             }
         }
         return names;
+    }
+
+    /** Each sample name → the label names its samples carry. */
+    Map<String, Set<String>> labels() {
+        Map<String, Set<String>> labels = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int brace = line.indexOf('{');
+            int space = line.indexOf(' ');
+            boolean hasLabels = brace > 0 && (space < 0 || brace < space);
+            Set<String> names = labels.computeIfAbsent(line.substring(0, hasLabels ? brace : space),
+                    n -> new TreeSet<>());
+            int i = brace + 1;
+            while (hasLabels && i < line.length() && line.charAt(i) != '}') {
+                int equals = line.indexOf('=', i);
+                names.add(line.substring(i, equals).trim());
+                i = equals + 2; // past =" to the value
+                while (line.charAt(i) != '"') {
+                    i += line.charAt(i) == '\\' ? 2 : 1;
+                }
+                i++;
+                if (line.charAt(i) == ',') {
+                    i++;
+                }
+            }
+        }
+        return labels;
     }
 
     /** The largest value among the samples of {@code name}, whatever their labels. */
