@@ -24,6 +24,9 @@ final class Promtool {
     static Path path() {
         String configured = System.getProperty("recsys.promtool");
         if (configured != null) {
+            if (!Files.isExecutable(Path.of(configured))) {
+                throw new AssertionError("-Drecsys.promtool=" + configured + " is not an executable file");
+            }
             return Path.of(configured);
         }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
