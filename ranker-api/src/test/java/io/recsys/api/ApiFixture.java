@@ -3,16 +3,7 @@ package io.recsys.api;
 import io.recsys.kafka.EmbeddedKafka;
 import io.recsys.kafka.Topics;
 import io.recsys.models.bundle.BundleRegistry;
-import io.recsys.models.bundle.BundleWriter;
-import io.recsys.models.ranking.FmReranker;
-import io.recsys.models.ranking.GbdtRanker;
-import io.recsys.models.ranking.RankingFeatures;
-import io.recsys.models.retrieval.embedding.ImplicitAlsModel;
-import io.recsys.models.retrieval.embedding.ImplicitAlsParams;
-import io.recsys.models.retrieval.embedding.ImplicitAlsTrainer;
-import io.recsys.models.retrieval.embedding.Interaction;
-import io.recsys.models.training.RankingTrainer;
-import io.recsys.models.training.SyntheticLists;
+import io.recsys.models.bundle.SyntheticBundles;
 import io.recsys.schema.feature.Counters;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
@@ -28,8 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /** A running API on an embedded broker, a fresh embedded store and bundles trained on synthetic data. */
 final class ApiFixture implements AutoCloseable {
@@ -65,21 +54,7 @@ final class ApiFixture implements AutoCloseable {
     }
 
     static void writeBundle(Path root, String version, long seed) throws Exception {
-        SplittableRandom random = new SplittableRandom(seed);
-        List<Interaction> interactions = new ArrayList<>();
-        for (int u = 0; u < 40; u++) {
-            for (int n = 0; n < 8; n++) {
-                int group = u % 4;
-                interactions.add(new Interaction("u" + u, "i" + (1 + group * 50 + random.nextInt(50)), 1.0));
-            }
-        }
-        ImplicitAlsModel als = new ImplicitAlsTrainer(new ImplicitAlsParams(8, 1.0, 1.0, 5, seed))
-                .train(interactions);
-        RankingTrainer.Models models = RankingTrainer.train(RankingFeatures.all().names(),
-                SyntheticLists.generate(100, 10, seed), GbdtRanker.Params.DEFAULT, FmReranker.Params.DEFAULT, 0.3);
-        BundleWriter.write(root, new BundleWriter.Description(version, "synthetic", REGISTRY.version(),
-                        RankingFeatures.all().names(), 20, 0, 1, Map.of()), models,
-                new BundleWriter.Retrieval(als.itemEmbeddings(), als.params().alpha(), als.params().regularization()));
+        SyntheticBundles.write(root, version, seed, REGISTRY.version());
     }
 
     String base() {
