@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.recsys.cli.Recsys;
+import io.recsys.jobs.features.FeatureJobMain;
 import io.recsys.deploy.Manifests.Manifest;
 import io.recsys.kafka.Topics;
 import io.strimzi.api.kafka.model.kafka.Kafka;
@@ -188,8 +189,8 @@ class KubernetesManifestsTest {
 
         assertThat(the("FlinkDeployment", "recsys-features").object().at("/spec/flinkVersion").asText())
                 .isEqualTo(FLINK_VERSION);
-        assertThat(job.getSpec().getJob().getJarURI()).isEqualTo("local:///opt/flink/usrlib/recsys.jar");
-        assertThat(job.getSpec().getJob().getEntryClass()).isEqualTo(Recsys.class.getName());
+        assertThat(job.getSpec().getJob().getJarURI()).isEqualTo("local:///opt/flink/usrlib/recsys-feature-job.jar");
+        assertThat(job.getSpec().getJob().getEntryClass()).isEqualTo(FeatureJobMain.class.getName());
         assertThat(job.getSpec().getJob().getUpgradeMode().name()).isEqualTo("SAVEPOINT");
         assertThat(conf).containsEntry("high-availability.type", "kubernetes")
                 .containsEntry("state.backend.type", "rocksdb")

@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * Keyed by request id: counts impressions and clicks per experiment arm, so each arm's CTR comes out of the job as
- * the metrics {@code arm_impressions{arm}} and {@code arm_clicks{arm}}. Impressions carry their arm; a click
+ * the counters {@code impressions} and {@code clicks} in the metric group {@code arm=<arm>} (Prometheus:
+ * {@code flink_taskmanager_job_task_operator_arm_impressions{arm}} and {@code ..._arm_clicks{arm}}). Impressions carry their arm; a click
  * carries only the request id, so the arm of the request's impressions is remembered for {@code attributionWindow}.
  * A click whose request showed no arm within that window is counted in {@code arm_clicks_unattributed}.
  */
@@ -58,14 +59,14 @@ public class ArmAttribution extends KeyedProcessFunction<String, Event, Void> {
                 if (armOfRequest.value() == null) {
                     armOfRequest.update(arm);
                 }
-                counter(impressionsByArm, "arm_impressions", arm).inc();
+                counter(impressionsByArm, "impressions", arm).inc();
             }
         } else if (event.type() == EventType.CLICK) {
             String arm = armOfRequest.value();
             if (arm == null) {
                 unattributed.inc();
             } else {
-                counter(clicksByArm, "arm_clicks", arm).inc();
+                counter(clicksByArm, "clicks", arm).inc();
             }
         }
     }
@@ -76,9 +77,9 @@ public class ArmAttribution extends KeyedProcessFunction<String, Event, Void> {
                 a -> getRuntimeContext().getMetricGroup().addGroup("arm", a).counter(name));
     }
 
-    /** What a counter of this subtask holds: {@code arm_impressions} or {@code arm_clicks} of one arm. */
+    /** What a counter of this subtask holds: {@code impressions} or {@code clicks} of one arm. */
     long count(String name, String arm) {
-        Counter counter = ("arm_impressions".equals(name) ? impressionsByArm : clicksByArm).get(arm);
+        Counter counter = ("impressions".equals(name) ? impressionsByArm : clicksByArm).get(arm);
         return counter == null ? 0 : counter.getCount();
     }
 

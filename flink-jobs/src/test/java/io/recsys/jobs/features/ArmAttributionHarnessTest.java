@@ -33,10 +33,10 @@ class ArmAttributionHarnessTest {
             harness.processElement(click("r1", "i2"), 2_000);
             harness.processElement(click("r3", "i9"), 2_000);
 
-            assertThat(attribution.count("arm_impressions", "A")).isEqualTo(2);
-            assertThat(attribution.count("arm_impressions", "B")).isEqualTo(1);
-            assertThat(attribution.count("arm_clicks", "A")).isEqualTo(1);
-            assertThat(attribution.count("arm_clicks", "B")).isZero();
+            assertThat(attribution.count("impressions", "A")).isEqualTo(2);
+            assertThat(attribution.count("impressions", "B")).isEqualTo(1);
+            assertThat(attribution.count("clicks", "A")).isEqualTo(1);
+            assertThat(attribution.count("clicks", "B")).isZero();
             assertThat(attribution.unattributedClicks()).as("r3 showed nothing").isEqualTo(1);
         }
     }
@@ -52,7 +52,7 @@ class ArmAttributionHarnessTest {
             harness.setStateTtlProcessingTime(Duration.ofMinutes(2).toMillis());
             harness.processElement(click("r1", "i1"), 2_000);
 
-            assertThat(attribution.count("arm_clicks", "A")).isZero();
+            assertThat(attribution.count("clicks", "A")).isZero();
             assertThat(attribution.unattributedClicks()).isEqualTo(1);
         }
     }
