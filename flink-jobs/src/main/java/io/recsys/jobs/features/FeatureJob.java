@@ -26,10 +26,11 @@ import java.time.Duration;
  * sinks are injected, so tests run the very same graph on a MiniCluster.
  *
  * <pre>
- * events (decoded, event time per partition) ─ validate ─ drop late ─┬─ attach category (keyed by item, with catalogue) ─ fan out ─ sum global per instant
- *                                             │        ─ cumulative counters (keyed by entity) ─ store
- *                                             ├─ feedback → interactions ─ store
- *                                             └─ impressions with an arm, clicks with a request → arm attribution (keyed by request; metrics only)
+ * events (decoded, event time per partition) ─ validate ─ drop late ─ drop duplicates (keyed by event id) ─┐
+ *   ┌─ attach category (keyed by item, with catalogue) ─ fan out ─ sum global per instant ◄──────────────────┤
+ *   │        ─ cumulative counters (keyed by entity) ─ store                                                  │
+ *   ├─ feedback → interactions ─ store ◄──────────────────────────────────────────────────────────────────────┤
+ *   └─ impressions with an arm, clicks with a request → arm attribution (keyed by request; metrics only) ◄────┘
  * catalogue ─ parse ─ store
  * every refusal ─ dead letters
  * </pre>
@@ -77,13 +78,15 @@ public final class FeatureJob {
                 .process(new ValidateEvents()).name("validate").uid("validate");
         SingleOutputStreamOperator<Event> onTime = valid
                 .process(new DropLateEvents()).name("drop-late").uid("drop-late");
+        SingleOutputStreamOperator<Event> unique = onTime.keyBy(Event::eventId, Types.STRING)
+                .process(new DropDuplicateEvents()).name("drop-duplicates").uid("drop-duplicates");
 
         SingleOutputStreamOperator<ItemAttributes> items = env
                 .fromSource(catalogue, WatermarkStrategy.<String>forGenerator(context -> new NeverHoldsBackTime()),
                         "catalogue").uid("catalogue-source")
                 .process(new ParseCatalogue()).name("parse-catalogue").uid("parse-catalogue");
 
-        DataStream<FeatureRow> rows = onTime.keyBy(Event::itemId, Types.STRING)
+        DataStream<FeatureRow> rows = unique.keyBy(Event::itemId, Types.STRING)
                 .connect(items.keyBy(ItemAttributes::itemId, Types.STRING))
                 .process(new AttachCategory()).name("attach-category").uid("attach-category")
                 .flatMap(new EventCounts(registry)).name("fan-out").uid("fan-out")
@@ -92,12 +95,12 @@ public final class FeatureJob {
                 .keyBy(CountedEvent::stateKey, Types.STRING)
                 .process(new CumulativeCounter(registry.halfLifeMillis(), registry.userStateTtl())).name("cumulative-counters")
                 .uid("cumulative-counters");
-        DataStream<Interaction> interactions = onTime
+        DataStream<Interaction> interactions = unique
                 .filter(event -> event.type().isFeedback()).name("feedback").uid("feedback")
                 .map(event -> new Interaction(event.userId(), event.eventTime(), event.itemId(),
                         event.type().wireName())).returns(Interaction.class).name("interactions").uid("interactions");
 
-        onTime.filter(ArmAttribution::attributable).name("attributable").uid("attributable")
+        unique.filter(ArmAttribution::attributable).name("attributable").uid("attributable")
                 .keyBy(Event::requestId, Types.STRING)
                 .process(new ArmAttribution(ARM_ATTRIBUTION_WINDOW)).returns(Types.VOID).name("arm-attribution")
                 .uid("arm-attribution");
@@ -113,6 +116,7 @@ public final class FeatureJob {
 
         valid.getSideOutput(ValidateEvents.DEAD_LETTERS)
                 .union(onTime.getSideOutput(ValidateEvents.DEAD_LETTERS),
+                        unique.getSideOutput(ValidateEvents.DEAD_LETTERS),
                         items.getSideOutput(ValidateEvents.DEAD_LETTERS))
                 .map(DeadLetter::toJson).returns(String.class).name("dead-letter-json").uid("dead-letter-json")
                 .sinkTo(deadLetters).name("dead-letters").uid("dead-letters");
