@@ -1,0 +1,122 @@
+package io.recsys.cli;
+
+import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.Topics;
+import io.recsys.models.bundle.BundleRegistry;
+import io.recsys.models.bundle.ModelBundle;
+import io.recsys.models.ranking.FmReranker;
+import io.recsys.models.ranking.GbdtRanker;
+import io.recsys.models.training.BundleTrainer;
+import io.recsys.schema.event.ItemAttributes;
+import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.store.JdbcFeatureStore;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a model bundle from the logged events (the Kafka events topic) joined with the feature"
+                + " store's point-in-time features: embeddings from the feedback before --until, GBDT and reranker"
+                + " on the lists shown in [--from, --until). Writes BUNDLES/VERSION and, with --promote, makes it"
+                + " current (a running API picks it up with POST /v1/models/reload).")
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--bundles", description = "Bundle directory (default: DATA_DIR/bundles).")
+    Path bundles;
+
+    @Option(names = "--from", description = "Start of the ranking training range, ISO-8601 (default: --until minus"
+            + " 7 days).")
+    String from;
+
+    @Option(names = "--until", description = "End of the training range, exclusive, ISO-8601 (default: now).")
+    String until;
+
+    @Option(names = "--version", description = "Bundle version (default: train-UNTIL).")
+    String version;
+
+    @Option(names = "--promote", description = "Make the new bundle the current one.")
+    boolean promote;
+
+    @Mixin
+    Environment environment;
+
+    @ArgGroup(exclusive = false)
+    Environment.KafkaOption kafka = new Environment.KafkaOption();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        long untilMillis = until == null ? System.currentTimeMillis() : instant("--until", until);
+        long fromMillis = from == null ? untilMillis - Duration.ofDays(7).toMillis() : instant("--from", from);
+        if (fromMillis >= untilMillis) {
+            throw new ParameterException(spec.commandLine(), "--from must be before --until");
+        }
+        Path root = bundles == null ? environment.dataDir.resolve("bundles") : bundles;
+        String name = version != null ? version
+                : "train-" + Instant.ofEpochMilli(untilMillis).toString().replace(":", "").replace(".", "");
+        FeatureRegistry registry = FeatureRegistry.load();
+        KafkaEventLog.Read log;
+        try (EmbeddedKafka embedded = kafka.startEmbeddedUnlessExternal(environment.dataDir)) {
+            String bootstrap = embedded == null ? kafka.bootstrap : embedded.bootstrapServers();
+            try (ProgressBar bar = Progress.bar("read event log", KafkaEventLog.total(bootstrap, Topics.EVENTS))) {
+                log = KafkaEventLog.read(bootstrap, Topics.EVENTS, untilMillis, bar::stepTo);
+            }
+        }
+        System.err.printf("read %d records: %d events before %s, %d refused as invalid, %d duplicate ids%n",
+                log.records(), log.events().size(), Instant.ofEpochMilli(untilMillis), log.refused(),
+                log.duplicates());
+        Path written;
+        try (JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), registry);
+             ModelProgress progress = new ModelProgress()) {
+            Set<String> items = new TreeSet<>();
+            log.events().forEach(e -> items.add(e.itemId()));
+            Map<String, String> categories = new HashMap<>();
+            for (ItemAttributes item : store.itemAttributes(items).values()) {
+                if (item.category() != null) {
+                    categories.put(item.itemId(), item.category());
+                }
+            }
+            BundleTrainer.Trained trained = BundleTrainer.train(log.events(), categories, fromMillis, untilMillis,
+                    store, GbdtRanker.Params.DEFAULT, FmReranker.Params.DEFAULT, 0.25, progress);
+            Map<String, Object> description = new LinkedHashMap<>();
+            description.put("training_lists", trained.training().size());
+            written = BundleTrainer.write(trained, root, name, "event-log", registry, 100, fromMillis, untilMillis,
+                    description);
+        }
+        // the API's own loader: a bundle that would be refused at reload is refused here, before anyone promotes it
+        try (ModelBundle ignored = ModelBundle.load(written, registry)) {
+            if (promote) {
+                new BundleRegistry(root).promote(name);
+            }
+        }
+        System.out.println(written + (promote ? " (current)" : ""));
+        return 0;
+    }
+
+    private long instant(String option, String value) {
+        try {
+            return Instant.parse(value).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new ParameterException(spec.commandLine(), option + " must be an ISO-8601 instant such as"
+                    + " 2019-11-13T00:00:00Z, got '" + value + "'");
+        }
+    }
+}
