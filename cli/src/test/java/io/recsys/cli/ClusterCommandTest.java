@@ -2,13 +2,10 @@ package io.recsys.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,19 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The commands a user types: start a cluster, replay a dataset onto it, read a feature, stop the cluster. */
 class ClusterCommandTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        System.setOut(new PrintStream(out, true));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void replayOnAStartedClusterPutsEveryEventInTheStoreAndStopEndsEveryProcess(@TempDir Path dir)
@@ -45,7 +31,7 @@ class ClusterCommandTest {
         try {
             assertThat(Recsys.execute("cluster", "start", "--data-dir", dataDir.toString(), "--taskmanagers", "1",
                     "--taskmanager-memory", "1g")).isZero();
-            String restAddress = out.toString().trim();
+            String restAddress = console.out().trim();
             assertThat(restAddress).matches("http://127\\.0\\.0\\.1:\\d+");
             assertThat(dataDir.resolve("taskmanager-1.pid")).exists();
             JsonNode overview = new ObjectMapper().readTree(HttpClient.newHttpClient().send(
@@ -53,38 +39,31 @@ class ClusterCommandTest {
                     HttpResponse.BodyHandlers.ofString()).body());
             assertThat(overview.get("taskmanagers").asInt()).isEqualTo(1);
 
-            out.reset();
+            console.reset();
             assertThat(Recsys.execute("features", "replay", "--dataset", "movielens", "--path", movieLens.toString(),
                     "--jobmanager", restAddress, "--data-dir", dataDir.toString())).isZero();
             // every rating is a view, and those of 4 or more also a click: 400 views, 160 clicks
-            assertThat(out.toString()).contains("replayed 560 movielens events");
+            assertThat(console.out()).contains("replayed 560 movielens events");
 
-            out.reset();
+            console.reset();
             assertThat(Recsys.execute("features", "get", "--entity", "global", "--at", AFTER_THE_LAST_RATING,
                     "--data-dir", dataDir.toString())).isZero();
-            assertThat(new ObjectMapper().readTree(out.toString()).path("features").path("clicks_24h").asLong())
+            assertThat(new ObjectMapper().readTree(console.out()).path("features").path("clicks_24h").asLong())
                     .isEqualTo(160);
         } finally {
-            out.reset();
+            console.reset();
             assertThat(Recsys.execute("cluster", "stop", "--data-dir", dataDir.toString())).isZero();
         }
-        assertThat(out.toString()).contains("stopped 2 processes");
+        assertThat(console.out()).contains("stopped 2 processes");
         assertThat(dataDir.resolve("taskmanager-1.pid")).doesNotExist();
     }
 
     @Test
     void replayToAJobManagerThatIsNotAnAddressSaysWhatItExpects(@TempDir Path dir) throws Exception {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream originalErr = System.err;
-        System.setErr(new PrintStream(err, true));
-        try {
-            assertThat(Recsys.execute("features", "replay", "--dataset", "movielens", "--path",
-                    writeTinyMovieLens(dir.resolve("ml")).toString(), "--jobmanager", "localhost",
-                    "--data-dir", dir.toString(), "--kafka", "127.0.0.1:1")).isEqualTo(1);
-        } finally {
-            System.setErr(originalErr);
-        }
-        assertThat(err.toString()).contains("http://HOST:PORT");
+        assertThat(Recsys.execute("features", "replay", "--dataset", "movielens", "--path",
+                writeTinyMovieLens(dir.resolve("ml")).toString(), "--jobmanager", "localhost",
+                "--data-dir", dir.toString(), "--kafka", "127.0.0.1:1")).isEqualTo(1);
+        assertThat(console.err()).contains("http://HOST:PORT");
     }
 
     private static final long FIRST_RATING = 890_000_000L;

@@ -11,13 +11,10 @@ import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.simulator.Simulator;
 import io.recsys.simulator.SimulatorConfig;
 import io.recsys.store.FeatureStores;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -27,24 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Training reads what was logged to Kafka and what the feature job put in the store, and writes a loadable bundle. */
 class TrainCommandTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void trainOnTheLoggedEventsWritesABundleTheApiLoaderAcceptsAndPromotesIt(@TempDir Path dataDir) throws Exception {
@@ -70,8 +51,8 @@ class TrainCommandTest {
                 "--from", Instant.ofEpochMilli(history.get(0).eventTime()).toString(),
                 "--until", Instant.ofEpochMilli(last + 1).toString(), "--promote");
 
-        assertThat(exit).as(err.toString()).isZero();
-        assertThat(err.toString()).contains("read " + history.size() + " records");
+        assertThat(exit).as(console.err()).isZero();
+        assertThat(console.err()).contains("read " + history.size() + " records");
         BundleRegistry bundles = new BundleRegistry(dataDir.resolve("bundles"));
         assertThat(bundles.current()).contains("v-test");
         try (ModelBundle bundle = ModelBundle.load(bundles.path("v-test"), registry)) {
@@ -84,6 +65,6 @@ class TrainCommandTest {
     void anEmptyRangeIsRefusedWithAMessage(@TempDir Path dataDir) {
         assertThat(Recsys.execute("train", "--data-dir", dataDir.toString(), "--from", "2020-01-02T00:00:00Z",
                 "--until", "2020-01-01T00:00:00Z")).isEqualTo(2);
-        assertThat(err.toString()).contains("--from must be before --until");
+        assertThat(console.err()).contains("--from must be before --until");
     }
 }

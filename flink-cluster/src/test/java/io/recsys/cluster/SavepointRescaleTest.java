@@ -11,13 +11,9 @@ import io.recsys.jobs.testing.WindowedCountAssertions;
 import io.recsys.kafka.EmbeddedKafka;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.ItemAttributes;
-import io.recsys.schema.feature.Counters;
-import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
-import io.recsys.schema.feature.FeatureRow;
 import io.recsys.simulator.Simulator;
 import io.recsys.simulator.SimulatorConfig;
-import io.recsys.store.JdbcFeatureStore;
 import io.recsys.store.testing.TestDatabases;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -50,14 +46,11 @@ class SavepointRescaleTest {
     void stoppingWithASavepointAndRestoringAtAnotherParallelismKeepsEveryCountExact(@TempDir Path dir)
             throws Exception {
         String store = TestDatabases.freshPostgresSchema();
-        StandaloneCluster cluster = StandaloneCluster.at(dir.resolve("cluster"),
-                Path.of(System.getProperty("recsys.flink.lib")));
+        StandaloneCluster cluster = TestCluster.at(dir.resolve("cluster"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
-            String restAddress = cluster.start(StandaloneCluster.Options.defaults().withTaskManagers(2)
-                    .withTaskManagerMemory("1g"));
-            ClusterRest rest = new ClusterRest(restAddress);
-            FeatureJobRunner onCluster = FeatureJobRunner.remote(restAddress,
-                    Path.of(System.getProperty("recsys.job.jar")));
+            TestCluster started = TestCluster.start(cluster);
+            ClusterRest rest = started.rest;
+            FeatureJobRunner onCluster = started.runner;
             String bootstrap = kafka.bootstrapServers();
 
             Simulator simulator = new Simulator(SimulatorConfig.small(13).withRequestGap(Duration.ofSeconds(20)));
@@ -130,9 +123,6 @@ class SavepointRescaleTest {
     }
 
     private static long processed(String storeUrl) {
-        try (JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, REGISTRY)) {
-            Counters c = store.latestRow(EntityKey.GLOBAL).map(FeatureRow::counters).orElse(Counters.ZERO);
-            return c.impressions() + c.clicks() + c.views() + c.addToCarts() + c.purchases();
-        }
+        return TestCluster.processed(storeUrl, REGISTRY);
     }
 }

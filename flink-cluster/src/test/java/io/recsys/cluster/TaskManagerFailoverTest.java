@@ -7,13 +7,9 @@ import io.recsys.jobs.replay.Replay;
 import io.recsys.jobs.testing.WindowedCountAssertions;
 import io.recsys.kafka.EmbeddedKafka;
 import io.recsys.schema.event.Event;
-import io.recsys.schema.feature.Counters;
-import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
-import io.recsys.schema.feature.FeatureRow;
 import io.recsys.simulator.Simulator;
 import io.recsys.simulator.SimulatorConfig;
-import io.recsys.store.JdbcFeatureStore;
 import io.recsys.store.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,20 +35,17 @@ class TaskManagerFailoverTest {
     @Test
     void killingATaskManagerMidStreamLosesAndDoublesNoEvent(@TempDir Path dir) throws Exception {
         String store = TestDatabases.freshPostgresSchema();
-        StandaloneCluster cluster = StandaloneCluster.at(dir.resolve("cluster"),
-                Path.of(System.getProperty("recsys.flink.lib")));
+        StandaloneCluster cluster = TestCluster.at(dir.resolve("cluster"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
-            String restAddress = cluster.start(StandaloneCluster.Options.defaults().withTaskManagers(2)
-                    .withTaskManagerMemory("1g"));
-            ClusterRest rest = new ClusterRest(restAddress);
+            TestCluster started = TestCluster.start(cluster);
+            ClusterRest rest = started.rest;
 
             Simulator simulator = new Simulator(SimulatorConfig.small(7).withRequestGap(Duration.ofSeconds(20)));
             List<Event> events = simulator.history(2_500);
             Dataset dataset = new Dataset("failover", events, simulator.catalogue());
             FeatureJobSettings settings = FeatureJobSettings.defaults(dir.resolve("checkpoints"))
                     .withCheckpointInterval(Duration.ofSeconds(1)).withRestartDelay(Duration.ofSeconds(1));
-            FeatureJobRunner onCluster = FeatureJobRunner.remote(restAddress,
-                    Path.of(System.getProperty("recsys.job.jar")));
+            FeatureJobRunner onCluster = started.runner;
             CompletableFuture<Replay.Result> replay = CompletableFuture.supplyAsync(() -> {
                 try {
                     return Replay.run(dataset, kafka.bootstrapServers(), store, REGISTRY, settings, onCluster,
@@ -102,10 +95,7 @@ class TaskManagerFailoverTest {
     }
 
     private static long processed(String storeUrl) {
-        try (JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, REGISTRY)) {
-            Counters c = store.latestRow(EntityKey.GLOBAL).map(FeatureRow::counters).orElse(Counters.ZERO);
-            return c.impressions() + c.clicks() + c.views() + c.addToCarts() + c.purchases();
-        }
+        return TestCluster.processed(storeUrl, REGISTRY);
     }
 
     @FunctionalInterface
