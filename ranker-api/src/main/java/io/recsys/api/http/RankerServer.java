@@ -14,7 +14,9 @@ import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureVector;
 import io.recsys.store.JdbcFeatureStore;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
@@ -67,7 +69,8 @@ public final class RankerServer implements AutoCloseable {
     private final WorkerExecutor workers;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final byte[] openApiDocument;
-    private HttpServer server;
+    private final long queueBudgetNanos;
+    private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RankerServer(Vertx vertx, ApiConfig config, RecommendationService recommendations, EventIngest ingest,
                         ServingModels models, BundleRegistry bundles, JdbcFeatureStore store, ApiMetrics metrics) {
@@ -80,6 +83,7 @@ public final class RankerServer implements AutoCloseable {
         this.store = store;
         this.metrics = metrics;
         this.workers = vertx.createSharedWorkerExecutor("ranker-workers", config.workers());
+        this.queueBudgetNanos = config.maxQueueMillis() * 1_000_000L;
         try (InputStream in = RankerServer.class.getClassLoader().getResourceAsStream(OPENAPI)) {
             if (in == null) {
                 throw new IllegalStateException(OPENAPI + " is missing from the classpath");
@@ -122,13 +126,29 @@ public final class RankerServer implements AutoCloseable {
                 metrics.errors.labels("internal").inc();
                 ErrorResponses.send(ctx, 500, "internal_error", "the request failed inside the server");
             });
-            HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+            // One server per core, each on its own event loop, sharing the port (Vert.x spreads connections over
+            // them): with a single event loop, busy ranking workers starve it and requests wait in socket buffers,
+            // where neither the in-flight limit nor the queue budget sees them.
+            // Vert.x shares a port between servers asking for the same number, so port 0 is resolved first.
+            int port = config.port() == 0 ? freePort() : config.port();
+            HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(port)
                     .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(16 * 1024);
-            return vertx.createHttpServer(options).requestHandler(router).listen();
-        }).map(httpServer -> {
-            server = httpServer;
-            return httpServer.actualPort();
-        });
+            return vertx.deployVerticle(() -> new VerticleBase() {
+                @Override
+                public Future<?> start() {
+                    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add);
+                }
+            }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())));
+        }).map(id -> servers.get(0).actualPort());
+    }
+
+    private int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName(config.host()))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot find a free port on " + config.host(), e);
+        }
     }
 
     private void failure(RoutingContext ctx) {
@@ -198,17 +218,35 @@ public final class RankerServer implements AutoCloseable {
         }
         if (inFlight.incrementAndGet() > config.maxInFlight()) {
             inFlight.decrementAndGet();
-            metrics.shed.inc();
-            ctx.response().putHeader("Retry-After", "1");
-            ErrorResponses.send(ctx, 503, "overloaded", "too many requests in flight; retry shortly");
+            shed(ctx, "in_flight", "too many requests in flight; retry shortly");
             return;
         }
         metrics.inFlight.inc();
-        blocking(ctx, () -> recommendations.recommend(query), recommendation -> json(ctx, 200, body(recommendation)),
-                () -> {
-                    inFlight.decrementAndGet();
-                    metrics.inFlight.dec();
-                });
+        long accepted = System.nanoTime();
+        blocking(ctx, () -> {
+            long waited = System.nanoTime() - accepted;
+            metrics.queueWait.observe(waited / 1e9);
+            // a request that waited past the budget would be late whatever follows: refuse it now, cheaply
+            return waited > queueBudgetNanos ? null : JSON.writeValueAsString(body(recommendations.recommend(query)));
+        }, json -> {
+            if (json == null) {
+                shed(ctx, "queue_time", "waited more than " + config.maxQueueMillis()
+                        + " ms for a ranking worker; retry shortly");
+            } else {
+                respond(ctx, 200, json);
+            }
+        }, () -> {
+            inFlight.decrementAndGet();
+            metrics.inFlight.dec();
+        });
+    }
+
+    /** 503 + Retry-After: under overload a quick refusal costs the client a retry, not unbounded latency. */
+    private void shed(RoutingContext ctx, String reason, String message) {
+        metrics.shed.inc();
+        metrics.shedByReason.labels(reason).inc();
+        ctx.response().putHeader("Retry-After", "1");
+        ErrorResponses.send(ctx, 503, "overloaded", message);
     }
 
     private static Map<String, Object> body(Recommendation recommendation) {
@@ -378,22 +416,28 @@ public final class RankerServer implements AutoCloseable {
     }
 
     private void json(RoutingContext ctx, int status, Object body) {
+        String text;
+        try {
+            text = JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            ctx.fail(500, e);
+            return;
+        }
+        respond(ctx, status, text);
+    }
+
+    private void respond(RoutingContext ctx, int status, String json) {
         metrics.responses.labels(ctx.currentRoute() == null ? "none" : String.valueOf(ctx.currentRoute().getPath()),
                 Integer.toString(status)).inc();
         if (ctx.response().closed()) {
             return;
         }
-        try {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                    .end(JSON.writeValueAsString(body));
-        } catch (IOException e) {
-            ctx.fail(500, e);
-        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json);
     }
 
     @Override
     public void close() {
-        if (server != null) {
+        for (HttpServer server : servers) {
             server.close().await();
         }
         workers.close();

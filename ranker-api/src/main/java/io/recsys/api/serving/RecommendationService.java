@@ -33,6 +33,9 @@ public final class RecommendationService {
     public record Query(String userId, int k, Set<String> exclude, String surface, boolean explain) {
     }
 
+    /** Users whose ANN candidates are remembered: ~6 KB each at 500 candidates. */
+    private static final int ANN_CACHE_USERS = 50_000;
+
     private final ServingModels models;
     private final LiveFeatures features;
     private final Trending trending;
@@ -43,6 +46,7 @@ public final class RecommendationService {
     private final int rerankHead;
     private final double diversity;
     private final Set<String> blocked;
+    private final AnnCandidates annCandidates;
 
     public RecommendationService(ServingModels models, LiveFeatures features, Trending trending, Catalogue catalogue,
                                  ImpressionLogger impressions, ApiMetrics metrics, int candidateCount,
@@ -57,6 +61,7 @@ public final class RecommendationService {
         this.rerankHead = rerankHead;
         this.diversity = diversity;
         this.blocked = Set.copyOf(blocked);
+        this.annCandidates = new AnnCandidates(ANN_CACHE_USERS, metrics);
     }
 
     public Recommendation recommend(Query query) {
@@ -75,15 +80,17 @@ public final class RecommendationService {
             degradedReasons.add(userRead.failure());
         }
         FeatureVector user = userRead.vectors().get(userKey);
-        List<String> recent = recentItems(user);
+        List<WeightedItem> interactions = RetrievalModel.recentInteractions(user);
+        List<String> recent = interactions.stream().map(WeightedItem::itemId).toList();
         Map<String, String> source = new LinkedHashMap<>();
         Map<String, Double> retrievalScore = new HashMap<>();
         float[] userVector = null;
         RetrievalModel retrieval = bundle.retrieval().orElse(null);
         if (retrieval != null) {
-            userVector = retrieval.userVector(user);
+            userVector = retrieval.userVector(interactions);
             if (userVector != null) {
-                for (ScoredItem item : retrieval.nearest(userVector, candidateCount + recent.size())) {
+                for (ScoredItem item : annCandidates.nearest(bundle.version(), retrieval, interactions, userVector,
+                        candidateCount + recent.size())) {
                     source.putIfAbsent(item.itemId(), "ann");
                     retrievalScore.put(item.itemId(), item.score());
                 }
@@ -272,10 +279,5 @@ public final class RecommendationService {
         double[] values = new double[n];
         Arrays.fill(values, Double.NaN);
         return values;
-    }
-
-    /** The items of the user's recent_items feature, newest first. */
-    static List<String> recentItems(FeatureVector user) {
-        return RetrievalModel.recentInteractions(user).stream().map(WeightedItem::itemId).toList();
     }
 }
