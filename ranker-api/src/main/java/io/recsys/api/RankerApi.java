@@ -29,7 +29,7 @@ public final class RankerApi implements AutoCloseable {
      * How old held feature values may get before a background re-read; only what changes without a new row in the
      * store (window starts sliding, decay) waits this long (see {@link LiveFeatures}).
      */
-    static final Duration FEATURE_MAX_AGE = Duration.ofSeconds(60);
+    static final Duration FEATURE_MAX_AGE = Duration.ofSeconds(120);
 
     private final Vertx vertx;
     private final JdbcFeatureStore store;

@@ -103,7 +103,8 @@ public final class RankerServer implements AutoCloseable {
             if (config.corsOrigin() != null) {
                 builder.rootHandler(CorsHandler.create().addOrigin(config.corsOrigin()));
             }
-            builder.getRoute("getRecommendations").addHandler(this::recommend);
+            builder.getRoute("getRecommendations").setDoValidation(false)
+                    .addHandler(new ParameterValidation(contract, "getRecommendations")).addHandler(this::recommend);
             builder.getRoute("postEvents").addHandler(this::postEvents);
             builder.getRoute("getFeatures").addHandler(this::features);
             builder.getRoute("getModels").addHandler(this::listModels);

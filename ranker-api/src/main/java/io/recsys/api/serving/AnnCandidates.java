@@ -7,7 +7,6 @@ import io.recsys.models.retrieval.ScoredItem;
 import io.recsys.models.retrieval.embedding.WeightedItem;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,14 +15,18 @@ import java.util.List;
  * search, so a hit is exactly what a search would return, never a stale answer; a new click changes the key.
  * A search for 500 neighbours costs milliseconds, and a user asks again and again while their history stays the
  * same (a page, its refreshes, the next page), so this spares most searches. Lists are held as two arrays
- * (~6 KB for 500 candidates), at most {@code maxUsers} of them, forgotten when unused for 10 minutes.
+ * (~6 KB for 500 candidates, retrieval scores included), at most {@code maxUsers} of them, forgotten when unused for 10 minutes.
  */
 final class AnnCandidates {
 
     private record Key(String bundleVersion, List<WeightedItem> interactions, int k) {
     }
 
-    private record Neighbours(String[] itemIds, double[] scores) {
+    /**
+     * The nearest items, best first, with each one's retrieval score computed exactly as
+     * {@link RetrievalModel#scores} computes it for any other candidate (the ranking feature {@code retrieval.score}).
+     */
+    record Neighbours(String[] itemIds, double[] retrievalScores) {
     }
 
     private final Cache<Key, Neighbours> lists;
@@ -34,28 +37,19 @@ final class AnnCandidates {
         this.metrics = metrics;
     }
 
-    /** The {@code k} nearest items to the user's folded-in vector, best first, as the index returns them. */
-    List<ScoredItem> nearest(String bundleVersion, RetrievalModel retrieval, List<WeightedItem> interactions,
-                             float[] userVector, int k) {
+    /** The {@code k} nearest items to the user's folded-in vector, as the index returns them. */
+    Neighbours nearest(String bundleVersion, RetrievalModel retrieval, List<WeightedItem> interactions,
+                       float[] userVector, int k) {
         Key key = new Key(bundleVersion, List.copyOf(interactions), k);
         Neighbours held = lists.getIfPresent(key);
-        if (held == null) {
-            metrics.annCacheMisses.inc();
-            List<ScoredItem> found = retrieval.nearest(userVector, k);
-            String[] ids = new String[found.size()];
-            double[] scores = new double[found.size()];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = found.get(i).itemId();
-                scores[i] = found.get(i).score();
-            }
-            lists.put(key, new Neighbours(ids, scores));
-            return found;
+        if (held != null) {
+            metrics.annCacheHits.inc();
+            return held;
         }
-        metrics.annCacheHits.inc();
-        List<ScoredItem> items = new ArrayList<>(held.itemIds().length);
-        for (int i = 0; i < held.itemIds().length; i++) {
-            items.add(new ScoredItem(held.itemIds()[i], held.scores()[i]));
-        }
-        return items;
+        metrics.annCacheMisses.inc();
+        List<String> ids = retrieval.nearest(userVector, k).stream().map(ScoredItem::itemId).toList();
+        Neighbours found = new Neighbours(ids.toArray(String[]::new), retrieval.scores(userVector, ids));
+        lists.put(key, found);
+        return found;
     }
 }

@@ -6,14 +6,12 @@ import io.recsys.models.bundle.ModelBundle;
 import io.recsys.models.ranking.CandidateFeatures;
 import io.recsys.models.ranking.HeadReranking;
 import io.recsys.models.retrieval.RetrievalModel;
-import io.recsys.models.retrieval.ScoredItem;
 import io.recsys.models.retrieval.embedding.WeightedItem;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureVector;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -89,10 +87,11 @@ public final class RecommendationService {
         if (retrieval != null) {
             userVector = retrieval.userVector(interactions);
             if (userVector != null) {
-                for (ScoredItem item : annCandidates.nearest(bundle.version(), retrieval, interactions, userVector,
-                        candidateCount + recent.size())) {
-                    source.putIfAbsent(item.itemId(), "ann");
-                    retrievalScore.put(item.itemId(), item.score());
+                AnnCandidates.Neighbours neighbours = annCandidates.nearest(bundle.version(), retrieval,
+                        interactions, userVector, candidateCount + recent.size());
+                for (int i = 0; i < neighbours.itemIds().length; i++) {
+                    source.putIfAbsent(neighbours.itemIds()[i], "ann");
+                    retrievalScore.put(neighbours.itemIds()[i], neighbours.retrievalScores()[i]);
                 }
             }
         }
@@ -140,8 +139,7 @@ public final class RecommendationService {
         if (read.degraded() && !userRead.degraded()) {
             degradedReasons.add(read.failure());
         }
-        double[] retrievalScores = retrieval == null ? nans(candidates.size())
-                : retrieval.scores(userVector, candidates);
+        double[] retrievalScores = retrievalScores(retrieval, userVector, candidates, retrievalScore);
         List<CandidateFeatures> candidateFeatures = new ArrayList<>(candidates.size());
         FeatureVector global = userRead.vectors().get(EntityKey.GLOBAL);
         for (int i = 0; i < candidates.size(); i++) {
@@ -266,18 +264,57 @@ public final class RecommendationService {
         return Double.isFinite(value) ? value : null;
     }
 
+    /**
+     * The indices of the {@code n} highest scores, highest first; ties keep index order. One pass with a small
+     * sorted buffer: n is the rerank head or MMR pool (tens to a hundred) of ~550 candidates, where sorting boxed
+     * indices of all of them showed in the profile.
+     */
     static Integer[] topIndices(double[] scores, int n) {
-        Integer[] order = new Integer[scores.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        int size = Math.max(0, Math.min(n, scores.length));
+        if (size == 0) {
+            return new Integer[0];
         }
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
-        return Arrays.copyOf(order, Math.min(n, order.length));
+        int[] top = new int[size];
+        int filled = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (filled == size && Double.compare(scores[i], scores[top[size - 1]]) <= 0) {
+                continue;
+            }
+            int at = filled < size ? filled++ : size - 1;
+            while (at > 0 && Double.compare(scores[i], scores[top[at - 1]]) > 0) {
+                top[at] = top[at - 1];
+                at--;
+            }
+            top[at] = i;
+        }
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = top[i];
+        }
+        return order;
     }
 
-    private static double[] nans(int n) {
-        double[] values = new double[n];
-        Arrays.fill(values, Double.NaN);
-        return values;
+    /** Each candidate's retrieval score: the ANN candidates' come with their list, the others are computed. */
+    private static double[] retrievalScores(RetrievalModel retrieval, float[] userVector, List<String> candidates,
+                                            Map<String, Double> known) {
+        double[] scores = new double[candidates.size()];
+        Arrays.fill(scores, Double.NaN);
+        if (retrieval == null) {
+            return scores;
+        }
+        List<Integer> unknown = new ArrayList<>();
+        for (int i = 0; i < scores.length; i++) {
+            Double score = known.get(candidates.get(i));
+            if (score != null) {
+                scores[i] = score;
+            } else {
+                unknown.add(i);
+            }
+        }
+        double[] computed = retrieval.scores(userVector, unknown.stream().map(candidates::get).toList());
+        for (int u = 0; u < computed.length; u++) {
+            scores[unknown.get(u)] = computed[u];
+        }
+        return scores;
     }
 }
