@@ -262,7 +262,7 @@ final class ApiBenchCommand implements Callable<Integer> {
      * search; this pass records what that costs.
      */
     private Map<String, Object> warmUp(String base) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String metricsBefore = get(base + "/metrics");
         long started = System.nanoTime();
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
@@ -358,9 +358,19 @@ final class ApiBenchCommand implements Callable<Integer> {
         return Long.parseLong(value) / 1000.0;
     }
 
+    /** HTTP/1.1 with a timeout: a scrape right after a run must not wait for ever on a connection lost in it. */
     private static String get(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(java.time.Duration.ofSeconds(10)).build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.net.http.HttpTimeoutException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Increase of counters between two scrapes, by the pattern's first group (a label value or a name part). */

@@ -47,8 +47,11 @@ public final class LiveFeatures implements AutoCloseable {
     private static final int STALE_FACTOR = 3;
     private static final int MAX_HELD = 1_000_000;
     private static final int REFRESH_BATCH = 2_000;
-    /** How far back each look for written rows reaches before the newest write seen: late commits, clock skew. */
-    private static final long WRITE_LOOKBACK_MILLIS = 5_000;
+    /**
+     * How far before the newest write seen each look reaches: a writer stamps its rows before it commits them.
+     * Both ends are the writer's clock, so clock skew between writer and API does not matter.
+     */
+    private static final long WRITE_LOOKBACK_MILLIS = 2_000;
 
     private final OnlineStore store;
     private final FeatureDerivation derivation;
