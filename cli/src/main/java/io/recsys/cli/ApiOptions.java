@@ -24,8 +24,9 @@ final class ApiOptions {
             description = "Largest request body in bytes; larger ones get 413 (default: ${DEFAULT-VALUE}).")
     long bodyLimit;
 
-    @Option(names = "--max-in-flight", defaultValue = "16",
-            description = "Requests ranked at once before new ones get 503 + Retry-After (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-in-flight", defaultValue = "8",
+            description = "Requests ranked or waiting for a worker before new ones get 503 + Retry-After at once"
+                    + " (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
     @Option(names = "--max-queue-ms", defaultValue = "5",
@@ -33,7 +34,9 @@ final class ApiOptions {
                     + " (default: ${DEFAULT-VALUE}).")
     long maxQueueMillis;
 
-    @Option(names = "--workers", defaultValue = "4", description = "Ranking worker threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "2",
+            description = "Ranking worker threads; one per core leaves the event loops (also one per core) room to"
+                    + " accept and refuse requests under overload (default: ${DEFAULT-VALUE}).")
     int workers;
 
     @Option(names = "--cors-origin", description = "Allow cross-origin requests from this one origin (default: off).")
