@@ -49,14 +49,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP face of the ranker on Vert.x. Routes come from the OpenAPI document (served at /openapi.yaml), which
- * also validates every request; ranking, JDBC and Kafka waits run on a worker pool, never on the event loop. When
- * more than {@code maxInFlight} requests are being ranked, new ones are refused at once with 503 + Retry-After,
- * so overload costs the client a quick retry instead of unbounded latency.
+ * also validates every request; ranking, JDBC and Kafka waits run on a worker pool, never on the event loop, and
+ * the server runs one instance per core, each on its own event loop. Overload costs the client a quick 503 +
+ * Retry-After instead of unbounded latency: a recommendation request is refused at once when {@code maxInFlight}
+ * are already being ranked or waiting for a worker, and refused by the worker that takes it when it waited longer
+ * than {@code maxQueueMillis} (it would be late whatever followed).
  */
 public final class RankerServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     private static final String OPENAPI = "openapi.yaml";
+    private static final String ACCEPTED_AT = "recsys.acceptedAtNanos";
 
     private final Vertx vertx;
     private final ApiConfig config;
@@ -103,7 +106,8 @@ public final class RankerServer implements AutoCloseable {
             if (config.corsOrigin() != null) {
                 builder.rootHandler(CorsHandler.create().addOrigin(config.corsOrigin()));
             }
-            builder.getRoute("getRecommendations").setDoValidation(false)
+            // admission first: under overload a refusal must cost as little as possible, validation included
+            builder.getRoute("getRecommendations").setDoValidation(false).addHandler(this::admit)
                     .addHandler(new ParameterValidation(contract, "getRecommendations")).addHandler(this::recommend);
             builder.getRoute("postEvents").addHandler(this::postEvents);
             builder.getRoute("getFeatures").addHandler(this::features);
@@ -213,17 +217,7 @@ public final class RankerServer implements AutoCloseable {
         RecommendationService.Query query = new RecommendationService.Query(query(request, "user_id"),
                 k == null || k.isNull() ? 10 : k.getInteger(), excluded, query(request, "surface"),
                 explain != null && !explain.isNull() && explain.getBoolean());
-        if (!models.loaded()) {
-            ErrorResponses.send(ctx, 503, "unavailable", "no model bundle is loaded yet");
-            return;
-        }
-        if (inFlight.incrementAndGet() > config.maxInFlight()) {
-            inFlight.decrementAndGet();
-            shed(ctx, "in_flight", "too many requests in flight; retry shortly");
-            return;
-        }
-        metrics.inFlight.inc();
-        long accepted = System.nanoTime();
+        long accepted = ctx.get(ACCEPTED_AT);
         blocking(ctx, () -> {
             long waited = System.nanoTime() - accepted;
             metrics.queueWait.observe(waited / 1e9);
@@ -236,10 +230,31 @@ public final class RankerServer implements AutoCloseable {
             } else {
                 respond(ctx, 200, json);
             }
-        }, () -> {
+        });
+    }
+
+    /**
+     * Admits a recommendation request, or refuses it at once with 503: no bundle yet, or {@code maxInFlight}
+     * requests already being ranked or waiting for a worker. An admitted request counts as in flight until its
+     * response ends (or its connection closes).
+     */
+    private void admit(RoutingContext ctx) {
+        if (!models.loaded()) {
+            ErrorResponses.send(ctx, 503, "unavailable", "no model bundle is loaded yet");
+            return;
+        }
+        if (inFlight.incrementAndGet() > config.maxInFlight()) {
+            inFlight.decrementAndGet();
+            shed(ctx, "in_flight", "too many requests in flight; retry shortly");
+            return;
+        }
+        metrics.inFlight.inc();
+        ctx.addEndHandler(ended -> {
             inFlight.decrementAndGet();
             metrics.inFlight.dec();
         });
+        ctx.put(ACCEPTED_AT, System.nanoTime());
+        ctx.next();
     }
 
     /** 503 + Retry-After: under overload a quick refusal costs the client a retry, not unbounded latency. */
@@ -286,7 +301,6 @@ public final class RankerServer implements AutoCloseable {
                 ctx.response().putHeader("Retry-After", "5");
             }
             json(ctx, outcome.status(), outcome.body());
-        }, () -> {
         });
     }
 
@@ -305,7 +319,6 @@ public final class RankerServer implements AutoCloseable {
             body.put("at", java.time.Instant.ofEpochMilli(vector.at()).toString());
             body.put("features", vector.values());
             json(ctx, 200, body);
-        }, () -> {
         });
     }
 
@@ -319,8 +332,7 @@ public final class RankerServer implements AutoCloseable {
             body.put("current", bundles.current().orElse(null));
             body.put("bundles", bundles.list());
             return body;
-        }, body -> json(ctx, 200, body), () -> {
-        });
+        }, body -> json(ctx, 200, body));
     }
 
     private void reload(RoutingContext ctx) {
@@ -389,8 +401,7 @@ public final class RankerServer implements AutoCloseable {
             body.put("store", storeUp ? "up" : "down");
             body.put("ready", models.loaded() && storeUp);
             return body;
-        }, body -> json(ctx, Boolean.TRUE.equals(body.get("ready")) ? 200 : 503, body), () -> {
-        });
+        }, body -> json(ctx, Boolean.TRUE.equals(body.get("ready")) ? 200 : 503, body));
     }
 
     private void metrics(RoutingContext ctx) {
@@ -404,10 +415,8 @@ public final class RankerServer implements AutoCloseable {
         ctx.response().putHeader("Content-Type", TextFormat.CONTENT_TYPE_004).end(writer.toString());
     }
 
-    private <T> void blocking(RoutingContext ctx, Callable<T> work, java.util.function.Consumer<T> onSuccess,
-                              Runnable always) {
+    private <T> void blocking(RoutingContext ctx, Callable<T> work, java.util.function.Consumer<T> onSuccess) {
         workers.executeBlocking(work, false).onComplete(result -> {
-            always.run();
             if (result.succeeded()) {
                 onSuccess.accept(result.result());
             } else {

@@ -1,10 +1,13 @@
 package io.recsys.api.serving;
 
 import ai.onnxruntime.OrtException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.prometheus.client.Histogram;
 import io.recsys.models.bundle.ModelBundle;
 import io.recsys.models.ranking.CandidateFeatures;
 import io.recsys.models.ranking.HeadReranking;
+import io.recsys.models.ranking.RankingFeatures;
 import io.recsys.models.retrieval.RetrievalModel;
 import io.recsys.models.retrieval.embedding.WeightedItem;
 import io.recsys.schema.feature.EntityKey;
@@ -45,6 +48,9 @@ public final class RecommendationService {
     private final double diversity;
     private final Set<String> blocked;
     private final AnnCandidates annCandidates;
+    /** Per bundle spec (weakly held, so a replaced bundle's go with it): item-only values per item vector. */
+    private final Cache<RankingFeatures, Cache<FeatureVector, double[]>> itemValues = Caffeine.newBuilder()
+            .weakKeys().build();
 
     public RecommendationService(ServingModels models, LiveFeatures features, Trending trending, Catalogue catalogue,
                                  ImpressionLogger impressions, ApiMetrics metrics, int candidateCount,
@@ -149,7 +155,8 @@ public final class RecommendationService {
                     category == null ? null : read.vectors().get(EntityKey.userCategory(query.userId(), category)),
                     global, category, retrievalScores[i]));
         }
-        double[][] rows = bundle.features().vectors(candidateFeatures);
+        double[][] rows = bundle.features().vectors(candidateFeatures, itemValues(bundle.features(),
+                candidateFeatures));
         perStage.put("features", rows.length);
         timer.observeDuration();
 
@@ -292,6 +299,20 @@ public final class RecommendationService {
             order[i] = top[i];
         }
         return order;
+    }
+
+    /**
+     * Each candidate's item-only feature values, computed once per held item vector (and bundle spec): looking up
+     * a vector's named values was the largest cost of building ~550 rows. Keys are compared by identity and held
+     * weakly, so a vector replaced by a fresher read takes its values with it.
+     */
+    private List<double[]> itemValues(RankingFeatures spec, List<CandidateFeatures> candidates) {
+        Cache<FeatureVector, double[]> memo = itemValues.get(spec, s -> Caffeine.newBuilder().weakKeys().build());
+        List<double[]> values = new ArrayList<>(candidates.size());
+        for (CandidateFeatures candidate : candidates) {
+            values.add(memo.get(candidate.item(), spec::itemValues));
+        }
+        return values;
     }
 
     /** Each candidate's retrieval score: the ANN candidates' come with their list, the others are computed. */
