@@ -52,6 +52,8 @@ public final class LiveFeatures implements AutoCloseable {
      * Both ends are the writer's clock, so clock skew between writer and API does not matter.
      */
     private static final long WRITE_LOOKBACK_MILLIS = 2_000;
+    /** The first look reaches this far back on the API's clock, allowing for a writer's clock behind it. */
+    private static final long FIRST_LOOK_BACK_MILLIS = 600_000;
 
     private final OnlineStore store;
     private final FeatureDerivation derivation;
@@ -142,7 +144,12 @@ public final class LiveFeatures implements AutoCloseable {
                     it.remove();
                 }
                 long now = System.currentTimeMillis();
-                hold(store.readLatest(batch), now);
+                try {
+                    hold(store.readLatest(batch), now);
+                } catch (RuntimeException e) {
+                    batch.forEach(entity -> stale.put(entity, Boolean.TRUE)); // a write seen must not be lost
+                    throw e;
+                }
             }
         } catch (RuntimeException e) {
             // what was not re-read is queued again by the next look or request; the failure is counted, not fatal
@@ -152,7 +159,9 @@ public final class LiveFeatures implements AutoCloseable {
 
     /** Queues the held entities that had a row written since the last look. */
     private void queueWritten() {
-        long from = newestWrite == Long.MIN_VALUE ? 0 : newestWrite - WRITE_LOOKBACK_MILLIS;
+        // before any write was seen, nothing older than the first look matters: what is held was read after it
+        long from = newestWrite == Long.MIN_VALUE ? System.currentTimeMillis() - FIRST_LOOK_BACK_MILLIS
+                : newestWrite - WRITE_LOOKBACK_MILLIS;
         Map<EntityKey, Long> written = store.writtenSince(from);
         for (Map.Entry<EntityKey, Long> write : written.entrySet()) {
             newestWrite = Math.max(newestWrite, write.getValue());
