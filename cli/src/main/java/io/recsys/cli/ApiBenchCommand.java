@@ -12,6 +12,7 @@ import io.recsys.models.ranking.FmReranker;
 import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.ranking.RankingFeatures;
 import io.recsys.models.retrieval.ItemEmbeddings;
+import io.recsys.models.evaluation.ImpressionMetrics;
 import io.recsys.models.training.ImpressionGroup;
 import io.recsys.models.training.PointInTimeJoin.LabeledGroup;
 import io.recsys.models.training.RankingTrainer;
@@ -64,6 +65,12 @@ final class ApiBenchCommand implements Callable<Integer> {
             description = "wrk connection counts, one run each (default: ${DEFAULT-VALUE}).")
     List<Integer> connections;
 
+    @Option(names = "--rates", split = ",",
+            description = "Offered requests/s per run, in the order of --connections (0: as fast as the connections"
+                    + " go). A paced run makes each connection wait connections/rate between requests (wrk's"
+                    + " delay()), so the load stays near the rate when the API answers fast, sheds included.")
+    List<Integer> rates = List.of();
+
     @Option(names = "--seconds", defaultValue = "30", description = "Length of each run.")
     int seconds;
 
@@ -93,18 +100,30 @@ final class ApiBenchCommand implements Callable<Integer> {
             System.err.println("writing " + items + " items and " + users + " users to the store...");
             populate(store);
             Path bundles = environment.dataDir.resolve("bench-bundles");
-            writeBundle(bundles, registry);
+            writeBundle(bundles, registry, results);
             ApiConfig config = api.config(bundles, storeUrl, kafka.bootstrapServers());
             try (RankerApi server = RankerApi.start(config, registry)) {
                 String base = "http://127.0.0.1:" + server.port();
-                Path script = environment.dataDir.resolve("bench-api.lua");
-                Files.writeString(script, luaScript(users));
-                warmUp(base);
+                System.err.println("first request of each of " + users + " users...");
+                results.put("warm_up", warmUp(base));
                 List<Map<String, Object>> runs = new ArrayList<>();
-                for (int c : connections) {
+                for (int i = 0; i < connections.size(); i++) {
+                    int c = connections.get(i);
+                    int rate = i < rates.size() ? rates.get(i) : 0;
+                    Path script = environment.dataDir.resolve("bench-api.lua");
+                    Files.writeString(script, luaScript(users, rate <= 0 ? 0 : Math.max(1, c * 1000 / rate)));
+                    String loadBefore = loadAverage();
                     String metricsBefore = get(base + "/metrics");
                     Map<String, Object> run = wrk(base, script, c);
-                    run.put("stages", StageLatency.between(metricsBefore, get(base + "/metrics")));
+                    String metricsAfter = get(base + "/metrics");
+                    run.put("offered_rate", rate <= 0 ? "unpaced" : rate);
+                    run.put("load_average_before", loadBefore);
+                    run.put("load_average_after", loadAverage());
+                    run.put("stages", StageLatency.between(metricsBefore, metricsAfter));
+                    run.put("shed_by_reason", CounterIncrease.between(metricsBefore, metricsAfter,
+                            "recsys_requests_shed_by_reason_total\\{reason=\"(\\w+)\",}"));
+                    run.put("ann_cache", CounterIncrease.between(metricsBefore, metricsAfter,
+                            "recsys_ann_cache_(hits|misses)_total"));
                     runs.add(run);
                     System.err.println(run);
                 }
@@ -150,9 +169,24 @@ final class ApiBenchCommand implements Callable<Integer> {
         store.write(List.of(), interactions, List.of());
     }
 
-    private void writeBundle(Path bundles, FeatureRegistry registry) throws Exception {
+    /**
+     * GBDT shapes tried for the bench bundle, the default first. The API walks every tree for every candidate, so
+     * the bench serves the one with the fewest trees whose held-out AUC is within {@link #AUC_TOLERANCE} of the
+     * default's; all are recorded in the results.
+     */
+    private static final List<GbdtRanker.Params> GBDT_SHAPES = List.of(GbdtRanker.Params.DEFAULT,
+            new GbdtRanker.Params(100, 0.1, 2, 50.0, 0.8, 0.8, 1.0, 7L),
+            new GbdtRanker.Params(40, 0.2, 3, 50.0, 0.8, 0.8, 1.0, 7L),
+            new GbdtRanker.Params(20, 0.3, 3, 50.0, 0.8, 0.8, 1.0, 7L),
+            new GbdtRanker.Params(10, 0.5, 3, 50.0, 0.8, 0.8, 1.0, 7L));
+    private static final double AUC_TOLERANCE = 0.005;
+
+    /** Trains (once per data dir) the bench bundle on synthetic lists and records how its GBDT shape was chosen. */
+    private void writeBundle(Path bundles, FeatureRegistry registry, Map<String, Object> results) throws Exception {
         BundleRegistry bundleRegistry = new BundleRegistry(bundles);
-        if (bundleRegistry.current().isPresent()) {
+        Path choice = bundles.resolve("gbdt-choice.json");
+        if (bundleRegistry.current().isPresent() && Files.exists(choice)) {
+            results.put("gbdt_choice", new ObjectMapper().readValue(choice.toFile(), Map.class));
             return;
         }
         Random random = new Random(2);
@@ -165,34 +199,116 @@ final class ApiBenchCommand implements Callable<Integer> {
             }
         }
         List<String> names = RankingFeatures.all().names();
-        List<LabeledGroup> groups = new ArrayList<>();
-        for (int g = 0; g < 300; g++) {
-            double[][] features = new double[20][names.size()];
-            boolean[] clicked = new boolean[20];
-            for (int r = 0; r < 20; r++) {
-                for (int f = 0; f < names.size(); f++) {
-                    features[r][f] = random.nextDouble();
-                }
-                clicked[r] = random.nextDouble() < 0.05 + 0.3 * features[r][0];
+        List<LabeledGroup> groups = syntheticLists(random, names.size(), 300);
+        List<LabeledGroup> heldOut = syntheticLists(random, names.size(), 1_000);
+        Map<String, Object> shapes = new LinkedHashMap<>();
+        GbdtRanker.Params chosen = GbdtRanker.Params.DEFAULT;
+        double defaultAuc = Double.NaN;
+        for (GbdtRanker.Params shape : GBDT_SHAPES) {
+            GbdtRanker gbdt = GbdtRanker.train(names, RankingTrainer.rows(groups), RankingTrainer.labels(groups),
+                    shape);
+            double auc = heldOutAuc(gbdt, heldOut);
+            defaultAuc = shape == GbdtRanker.Params.DEFAULT ? auc : defaultAuc;
+            shapes.put(shape.trees() + " rounds x 2 classes, depth " + shape.maxDepth() + ", eta " + shape.eta(),
+                    Map.of("trees", shape.trees() * 2, "held_out_auc", auc));
+            if (auc >= defaultAuc - AUC_TOLERANCE && shape.trees() < chosen.trees()) {
+                chosen = shape;
             }
-            groups.add(new LabeledGroup(new ImpressionGroup("r" + g, "u", g, List.of(), clicked), features));
         }
-        RankingTrainer.Models models = RankingTrainer.train(names, groups, GbdtRanker.Params.DEFAULT,
-                FmReranker.Params.DEFAULT, 0.3);
-        BundleWriter.write(bundles, new BundleWriter.Description("bench", "synthetic", registry.version(), names,
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("held_out", "1,000 synthetic lists of 20, mean per-list AUC");
+        record.put("shapes", shapes);
+        record.put("served", chosen.trees() + " rounds x 2 classes, depth " + chosen.maxDepth() + ", eta "
+                + chosen.eta());
+        results.put("gbdt_choice", record);
+        RankingTrainer.Models models = RankingTrainer.train(names, groups, chosen, FmReranker.Params.DEFAULT, 0.3);
+        String version = "bench-" + chosen.trees() + "x" + chosen.maxDepth();
+        BundleWriter.write(bundles, new BundleWriter.Description(version, "synthetic", registry.version(), names,
                         api.rerankHead, 0, 1, Map.of()), models,
                 new BundleWriter.Retrieval(new ItemEmbeddings(ids, vectors), 1.0, 1.0));
-        bundleRegistry.promote("bench");
+        bundleRegistry.promote(version);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(choice.toFile(), record);
     }
 
-    private static void warmUp(String base) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            get(base + "/v1/recommendations?user_id=bench-u" + i + "&k=20");
+    /** Lists of 20 random rows; the click rate rises with the first feature (0.05 to 0.35), the rest is noise. */
+    private static List<LabeledGroup> syntheticLists(Random random, int features, int lists) {
+        List<LabeledGroup> groups = new ArrayList<>();
+        for (int g = 0; g < lists; g++) {
+            double[][] rows = new double[20][features];
+            boolean[] clicked = new boolean[20];
+            for (int r = 0; r < 20; r++) {
+                for (int f = 0; f < features; f++) {
+                    rows[r][f] = random.nextDouble();
+                }
+                clicked[r] = random.nextDouble() < 0.05 + 0.3 * rows[r][0];
+            }
+            groups.add(new LabeledGroup(new ImpressionGroup("r" + g, "u", g, List.of(), clicked), rows));
         }
+        return groups;
     }
 
-    static String luaScript(int users) {
+    private static double heldOutAuc(GbdtRanker gbdt, List<LabeledGroup> lists) {
+        ImpressionMetrics metrics = new ImpressionMetrics();
+        for (LabeledGroup list : lists) {
+            metrics.add(gbdt.score(list.features()), list.group().clicked());
+        }
+        return metrics.summary().get(ImpressionMetrics.AUC);
+    }
+
+    /**
+     * One request per user, two at a time, before any measured run: the runs measure the steady state of a user
+     * population that keeps coming back (at 1,000 requests/s each of 10,000 users asks every 10 s), where the
+     * user's features and ANN candidates are held. A user's first request pays the store reads and the HNSW
+     * search; this pass records what that costs.
+     */
+    private Map<String, Object> warmUp(String base) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String metricsBefore = get(base + "/metrics");
+        long started = System.nanoTime();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            workers.add(pool.submit(() -> {
+                for (int u = next.getAndIncrement(); u < users; u = next.getAndIncrement()) {
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(base
+                            + "/v1/recommendations?k=20&user_id=bench-u" + u)).build();
+                    while (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 503) {
+                        Thread.sleep(5);
+                    }
+                }
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> worker : workers) {
+            worker.get();
+        }
+        pool.shutdown();
+        Map<String, Object> warmUp = new LinkedHashMap<>();
+        warmUp.put("first_requests", users);
+        warmUp.put("seconds", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
+        warmUp.put("stages", StageLatency.between(metricsBefore, get(base + "/metrics")));
+        return warmUp;
+    }
+
+    /** The 1, 5 and 15 minute load averages, as uptime shows them: how busy the shared machine was. */
+    private static String loadAverage() throws IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        if (!Files.exists(loadavg)) {
+            return "unknown";
+        }
+        String[] fields = Files.readString(loadavg).trim().split("\\s+");
+        return fields[0] + " " + fields[1] + " " + fields[2];
+    }
+
+    /**
+     * @param delayMillis mean pause of each connection between requests (0: none), drawn uniformly from
+     *                    [0, 2 × delay] so connections do not march in step
+     */
+    static String luaScript(int users, int delayMillis) {
         return "math.randomseed(7)\n"
+                + (delayMillis <= 0 ? "" : "delay = function()\n  return math.random(0, " + 2 * delayMillis
+                + ")\nend\n")
                 + "request = function()\n"
                 + "  return wrk.format(\"GET\", \"/v1/recommendations?k=20&user_id=bench-u\" .. math.random(0, "
                 + (users - 1) + "))\n"
@@ -242,16 +358,50 @@ final class ApiBenchCommand implements Callable<Integer> {
         return Long.parseLong(value) / 1000.0;
     }
 
+    /** HTTP/1.1 with a timeout: a scrape right after a run must not wait for ever on a connection lost in it. */
     private static String get(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(java.time.Duration.ofSeconds(10)).build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.net.http.HttpTimeoutException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
-    /** Per-stage latency percentiles from the difference of two scrapes of the API's histograms. */
+    /** Increase of counters between two scrapes, by the pattern's first group (a label value or a name part). */
+    static final class CounterIncrease {
+
+        static Map<String, Object> between(String before, String after, String seriesPattern) {
+            Map<String, Double> start = values(before, seriesPattern);
+            Map<String, Object> increase = new LinkedHashMap<>();
+            values(after, seriesPattern).forEach((key, value) ->
+                    increase.put(key, Math.round(value - start.getOrDefault(key, 0.0))));
+            return increase;
+        }
+
+        private static Map<String, Double> values(String metrics, String seriesPattern) {
+            Map<String, Double> values = new LinkedHashMap<>();
+            Matcher matcher = Pattern.compile("(?m)^" + seriesPattern + " ([\\d.E+-]+)$").matcher(metrics);
+            while (matcher.find()) {
+                values.put(matcher.group(1), Double.parseDouble(matcher.group(2)));
+            }
+            return values;
+        }
+    }
+
+    /**
+     * Per-stage latency percentiles from the difference of two scrapes of the API's histograms; the wait for a
+     * ranking worker shows as stage "queue".
+     */
     static final class StageLatency {
 
-        private static final Pattern BUCKET = Pattern.compile(
-                "recsys_request_duration_seconds_bucket\\{stage=\"(\\w+)\",le=\"([^\"]+)\",} ([\\d.E+-]+)");
+        private static final Pattern BUCKET = Pattern.compile("(?:recsys_request_duration_seconds_bucket\\{stage=\"(\\w+)\","
+                + "|recsys_queue_wait_seconds_bucket\\{)le=\"([^\"]+)\",} ([\\d.E+-]+)");
 
         static Map<String, Object> between(String before, String after) {
             Map<String, Map<Double, Double>> start = buckets(before);
@@ -273,7 +423,8 @@ final class ApiBenchCommand implements Callable<Integer> {
             while (matcher.find()) {
                 double le = matcher.group(2).equals("+Inf") ? Double.POSITIVE_INFINITY
                         : Double.parseDouble(matcher.group(2));
-                buckets.computeIfAbsent(matcher.group(1), s -> new java.util.TreeMap<>())
+                buckets.computeIfAbsent(matcher.group(1) == null ? "queue" : matcher.group(1),
+                                s -> new java.util.TreeMap<>())
                         .put(le, Double.parseDouble(matcher.group(3)));
             }
             return buckets;

@@ -24,11 +24,19 @@ final class ApiOptions {
             description = "Largest request body in bytes; larger ones get 413 (default: ${DEFAULT-VALUE}).")
     long bodyLimit;
 
-    @Option(names = "--max-in-flight", defaultValue = "16",
-            description = "Requests ranked at once before new ones get 503 + Retry-After (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-in-flight", defaultValue = "8",
+            description = "Requests ranked or waiting for a worker before new ones get 503 + Retry-After at once"
+                    + " (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
-    @Option(names = "--workers", defaultValue = "4", description = "Ranking worker threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-queue-ms", defaultValue = "5",
+            description = "How long a request may wait for a ranking worker before it gets 503 + Retry-After instead"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long maxQueueMillis;
+
+    @Option(names = "--workers", defaultValue = "2",
+            description = "Ranking worker threads; one per core leaves the event loops (also one per core) room to"
+                    + " accept and refuse requests under overload (default: ${DEFAULT-VALUE}).")
     int workers;
 
     @Option(names = "--cors-origin", description = "Allow cross-origin requests from this one origin (default: off).")
@@ -46,13 +54,14 @@ final class ApiOptions {
     Set<String> blocked = Set.of();
 
     ApiConfig config(Path bundlesDir, String storeUrl, String kafkaBootstrap) {
-        if (bodyLimit <= 0 || maxInFlight <= 0 || workers <= 0 || candidates <= 0 || rerankHead < 0) {
-            throw new IllegalArgumentException("--body-limit, --max-in-flight, --workers and --candidates must be"
-                    + " positive, --rerank-head zero or more");
+        if (bodyLimit <= 0 || maxInFlight <= 0 || maxQueueMillis <= 0 || workers <= 0 || candidates <= 0
+                || rerankHead < 0) {
+            throw new IllegalArgumentException("--body-limit, --max-in-flight, --max-queue-ms, --workers and"
+                    + " --candidates must be positive, --rerank-head zero or more");
         }
         String token = System.getenv(adminTokenEnv);
         return new ApiConfig(host, port, bodyLimit, token == null || token.isBlank() ? null : token, corsOrigin,
-                bundlesDir, storeUrl, kafkaBootstrap, maxInFlight, workers, 1000, candidates, rerankHead, 0.1,
+                bundlesDir, storeUrl, kafkaBootstrap, maxInFlight, workers, maxQueueMillis, 1000, candidates, rerankHead, 0.1,
                 blocked);
     }
 }

@@ -66,7 +66,7 @@ class EndToEndTest {
                 Path bundles = dir.resolve("bundles");
                 FirstBundle.ensure(bundles, simulator, publisher, store, registry);
                 ApiConfig config = new ApiConfig("127.0.0.1", 0, ApiConfig.DEFAULT_BODY_LIMIT, null, null, bundles,
-                        storeUrl, bootstrap, 64, 2, 500, 200, 50, 0.0, Set.of());
+                        storeUrl, bootstrap, 64, 2, 5_000, 500, 200, 50, 0.0, Set.of());
                 try (RankerApi api = RankerApi.start(config, registry)) {
                     String base = "http://127.0.0.1:" + api.port();
                     JsonNode first = get(base + "/v1/recommendations?user_id=new-user-a&k=10");

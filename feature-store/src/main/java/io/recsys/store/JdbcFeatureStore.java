@@ -169,6 +169,26 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
         }
     }
 
+    /** A scan of feature_latest (one row per entity): cheap next to re-reading every entity's windows. */
+    @Override
+    public Map<EntityKey, Long> writtenSince(long writtenAtOrAfter) {
+        String sql = "SELECT entity_type, entity_id, written_at FROM feature_latest WHERE written_at >= ?";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, writtenAtOrAfter);
+            Map<EntityKey, Long> written = new HashMap<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    written.put(new EntityKey(EntityType.fromWireName(rs.getString(1)), rs.getString(2)),
+                            rs.getLong(3));
+                }
+            }
+            return written;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("change scan failed: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public List<ItemScore> trendingItems(int limit) {
         String sql = "SELECT entity_id, decayed_clicks * POWER(0.5, (? - ts) / ?) AS popularity FROM feature_latest"

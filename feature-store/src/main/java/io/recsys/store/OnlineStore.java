@@ -16,6 +16,12 @@ public interface OnlineStore {
     /** Features of every entity as of now, in one round trip; entities without events get derived zeros. */
     Map<EntityKey, FeatureVector> readLatest(Collection<EntityKey> entities);
 
+    /**
+     * Entities whose latest row was written at or after {@code writtenAtOrAfter} (the writer's clock), with that
+     * write time: how a cache of derived values learns which entities changed without re-reading all of them.
+     */
+    Map<EntityKey, Long> writtenSince(long writtenAtOrAfter);
+
     /** The items with the most clicks decayed to now (the registry's half-life), most popular first. */
     List<ItemScore> trendingItems(int limit);
 }

@@ -158,6 +158,17 @@ abstract class FeatureStoreContractTest {
     }
 
     @Test
+    void writtenSinceNamesEachEntityWhoseLatestRowWasWrittenFromThatInstantWithItsWriteTime() {
+        long now = T0 + 48 * HOUR; // the store's clock stamps every write
+        store.write(impressionsAt(EntityKey.item("w"), T0 + HOUR, T0 + 2 * HOUR), List.of(), List.of());
+        store.write(impressionsAt(EntityKey.user("uw"), T0 + HOUR), List.of(), List.of());
+
+        assertThat(store.writtenSince(now)).containsOnly(Map.entry(EntityKey.item("w"), now),
+                Map.entry(EntityKey.user("uw"), now));
+        assertThat(store.writtenSince(now + 1)).isEmpty();
+    }
+
+    @Test
     void onlineReadReturnsEveryRequestedEntityIncludingUnknownOnes() {
         store.write(impressionsAt(EntityKey.item("a"), T0 + 40 * HOUR), List.of(), List.of());
         store.write(impressionsAt(EntityKey.item("b"), T0 + 47 * HOUR, T0 + 47 * HOUR + 5), List.of(), List.of());

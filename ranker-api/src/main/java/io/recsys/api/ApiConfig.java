@@ -8,8 +8,11 @@ import java.util.Set;
  *
  * @param adminToken      required on POST /v1/models/reload; null disables reload
  * @param corsOrigin      the one origin allowed cross-origin requests; null (default) sends no CORS headers
- * @param maxInFlight     requests being ranked at once beyond which new ones get 503 at once (load shedding)
- * @param featureCacheMillis how long an online feature read is reused
+ * @param maxInFlight     requests being ranked or waiting for a worker beyond which new ones get 503 at once
+ * @param maxQueueMillis  how long a request may wait for a ranking worker; one that waited longer gets 503 instead of
+ *                        being ranked late (load shedding on queue time)
+ * @param featureCacheMillis how often the API asks the store which entities were written since: about the delay
+ *                        before a new event's effect on features is served
  * @param candidates      ANN candidates per request (trending adds as many again for cold users)
  * @param rerankHead      how many of the GBDT's top the ONNX reranker reorders
  * @param diversity       MMR weight of the penalty for repeating a category (0 turns diversity off)
@@ -17,24 +20,24 @@ import java.util.Set;
  */
 public record ApiConfig(String host, int port, long bodyLimitBytes, String adminToken, String corsOrigin,
                         Path bundlesDir, String storeUrl, String kafkaBootstrap, int maxInFlight, int workers,
-                        long featureCacheMillis, int candidates, int rerankHead, double diversity,
+                        long maxQueueMillis, long featureCacheMillis, int candidates, int rerankHead, double diversity,
                         Set<String> blockedItems) {
 
     public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
 
     public static ApiConfig defaults(Path bundlesDir, String storeUrl, String kafkaBootstrap) {
         return new ApiConfig("0.0.0.0", 8080, DEFAULT_BODY_LIMIT, System.getenv("RECSYS_ADMIN_TOKEN"), null,
-                bundlesDir, storeUrl, kafkaBootstrap, 64, 2, 1000, 500, 100, 0.1, Set.of());
+                bundlesDir, storeUrl, kafkaBootstrap, 64, 2, 5, 1000, 500, 100, 0.1, Set.of());
     }
 
     public ApiConfig withPort(int newPort) {
         return new ApiConfig(host, newPort, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl,
-                kafkaBootstrap, maxInFlight, workers, featureCacheMillis, candidates, rerankHead, diversity,
+                kafkaBootstrap, maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
                 blockedItems);
     }
 
     public ApiConfig withAdminToken(String token) {
         return new ApiConfig(host, port, bodyLimitBytes, token, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
-                maxInFlight, workers, featureCacheMillis, candidates, rerankHead, diversity, blockedItems);
+                maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems);
     }
 }

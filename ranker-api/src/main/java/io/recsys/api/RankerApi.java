@@ -25,6 +25,12 @@ import java.util.Map;
 /** Wires the API from its configuration: store, Kafka producer, bundles, ranking pipeline and HTTP server. */
 public final class RankerApi implements AutoCloseable {
 
+    /**
+     * How old held feature values may get before a background re-read; only what changes without a new row in the
+     * store (window starts sliding, decay) waits this long (see {@link LiveFeatures}).
+     */
+    static final Duration FEATURE_MAX_AGE = Duration.ofSeconds(120);
+
     private final Vertx vertx;
     private final JdbcFeatureStore store;
     private final KafkaProducer<String, String> producer;
@@ -70,7 +76,7 @@ public final class RankerApi implements AutoCloseable {
             models.reload(null, null, 0);
             ApiMetrics metrics = new ApiMetrics();
             LiveFeatures features = new LiveFeatures(store, new FeatureDerivation(registry),
-                    Duration.ofMillis(config.featureCacheMillis()), metrics);
+                    Duration.ofMillis(config.featureCacheMillis()), FEATURE_MAX_AGE, metrics);
             trending = new Trending(store, 2_000, metrics);
             RecommendationService recommendations = new RecommendationService(models, features,
                     trending, new Catalogue(store), new ImpressionLogger(producer, metrics),

@@ -49,7 +49,7 @@ final class ApiFixture implements AutoCloseable {
         writeBundle(bundles.root(), "v2", 2);
         bundles.promote("v1");
         ApiConfig config = new ApiConfig("127.0.0.1", 0, 64 * 1024, TOKEN, null, bundles.root(), storeUrl,
-                kafka.bootstrapServers(), 64, 2, 200, 100, 20, 0.1, java.util.Set.of("i13"));
+                kafka.bootstrapServers(), 64, 2, 5_000, 200, 100, 20, 0.1, java.util.Set.of("i13"));
         api = RankerApi.start(config, REGISTRY);
     }
 

@@ -1,5 +1,7 @@
 package io.recsys.models.ranking;
 
+import io.recsys.schema.feature.FeatureVector;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,18 +17,20 @@ import java.util.function.ToDoubleFunction;
 public final class RankingFeatures {
 
     private static final Map<String, ToDoubleFunction<CandidateFeatures>> KNOWN = new LinkedHashMap<>();
+    /** The features that read nothing but the item's own vector, as functions of that vector. */
+    private static final Map<String, ToDoubleFunction<FeatureVector>> ITEM_ONLY = new LinkedHashMap<>();
 
     static {
         for (String count : List.of("impressions_short", "clicks_short", "impressions_1h", "clicks_1h",
                 "impressions_24h", "clicks_24h", "views_24h")) {
-            KNOWN.put("item." + count, c -> Math.log1p(c.item().number(count)));
+            itemOnly("item." + count, item -> Math.log1p(item.number(count)));
         }
         for (String value : List.of("ctr_1h", "ctr_24h", "ctr_all", "debiased_ctr_24h", "trend")) {
-            KNOWN.put("item." + value, c -> c.item().number(value));
+            itemOnly("item." + value, item -> item.number(value));
         }
-        KNOWN.put("item.age_hours", c -> c.item().number("age_hours") < 0 ? Double.NaN
-                : Math.log1p(c.item().number("age_hours")));
-        KNOWN.put("item.popularity", c -> Math.log1p(c.item().number("popularity")));
+        itemOnly("item.age_hours", item -> item.number("age_hours") < 0 ? Double.NaN
+                : Math.log1p(item.number("age_hours")));
+        itemOnly("item.popularity", item -> Math.log1p(item.number("popularity")));
         for (String count : List.of("clicks_1h", "clicks_24h", "views_24h", "clicks_all")) {
             KNOWN.put("user." + count, c -> Math.log1p(c.user().number(count)));
         }
@@ -43,20 +47,38 @@ public final class RankingFeatures {
         KNOWN.put("retrieval.score", CandidateFeatures::retrievalScore);
     }
 
+    private static void itemOnly(String name, ToDoubleFunction<FeatureVector> extractor) {
+        ITEM_ONLY.put(name, extractor);
+        KNOWN.put(name, c -> extractor.applyAsDouble(c.item()));
+    }
+
     private final List<String> names;
-    private final List<ToDoubleFunction<CandidateFeatures>> extractors;
+    /** Columns computed from the item's vector alone, their extractors, and the other columns with theirs. */
+    private final int[] itemColumns;
+    private final List<ToDoubleFunction<FeatureVector>> itemExtractors = new ArrayList<>();
+    private final int[] otherColumns;
+    private final List<ToDoubleFunction<CandidateFeatures>> otherExtractors = new ArrayList<>();
 
     private RankingFeatures(List<String> names) {
         this.names = List.copyOf(names);
-        this.extractors = new ArrayList<>(names.size());
-        for (String name : names) {
-            ToDoubleFunction<CandidateFeatures> extractor = KNOWN.get(name);
-            if (extractor == null) {
+        List<Integer> item = new ArrayList<>();
+        List<Integer> other = new ArrayList<>();
+        for (int column = 0; column < names.size(); column++) {
+            String name = names.get(column);
+            if (!KNOWN.containsKey(name)) {
                 throw new IllegalArgumentException("unknown ranking feature '" + name + "'; this build knows "
                         + KNOWN.keySet());
             }
-            extractors.add(extractor);
+            if (ITEM_ONLY.containsKey(name)) {
+                item.add(column);
+                itemExtractors.add(ITEM_ONLY.get(name));
+            } else {
+                other.add(column);
+                otherExtractors.add(KNOWN.get(name));
+            }
         }
+        this.itemColumns = item.stream().mapToInt(Integer::intValue).toArray();
+        this.otherColumns = other.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Every feature this build can compute, in a stable order. */
@@ -79,10 +101,38 @@ public final class RankingFeatures {
 
     /** One row per candidate of a list, in list order. */
     public double[][] vectors(List<CandidateFeatures> candidates) {
-        double[][] rows = new double[candidates.size()][extractors.size()];
+        List<double[]> itemValues = new ArrayList<>(candidates.size());
+        for (CandidateFeatures candidate : candidates) {
+            itemValues.add(itemValues(candidate.item()));
+        }
+        return vectors(candidates, itemValues);
+    }
+
+    /**
+     * The values of the features that read nothing but the item's vector, in this spec's order. A server that
+     * holds item vectors for a while can compute them once per vector and pass them to
+     * {@link #vectors(List, List)}: they are most of a row, and a request scores hundreds of items.
+     */
+    public double[] itemValues(FeatureVector item) {
+        double[] values = new double[itemColumns.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = itemExtractors.get(i).applyAsDouble(item);
+        }
+        return values;
+    }
+
+    /** Like {@link #vectors(List)}, with each candidate's {@link #itemValues} computed beforehand. */
+    public double[][] vectors(List<CandidateFeatures> candidates, List<double[]> itemValues) {
+        double[][] rows = new double[candidates.size()][names.size()];
         for (int r = 0; r < rows.length; r++) {
-            for (int i = 0; i < extractors.size(); i++) {
-                rows[r][i] = extractors.get(i).applyAsDouble(candidates.get(r));
+            double[] row = rows[r];
+            double[] item = itemValues.get(r);
+            for (int i = 0; i < itemColumns.length; i++) {
+                row[itemColumns[i]] = item[i];
+            }
+            CandidateFeatures candidate = candidates.get(r);
+            for (int i = 0; i < otherColumns.length; i++) {
+                row[otherColumns[i]] = otherExtractors.get(i).applyAsDouble(candidate);
             }
         }
         return rows;

@@ -37,7 +37,8 @@ public final class RankingTrainer {
         return new Models(gbdt, reranker, allRows.size());
     }
 
-    static List<double[]> rows(List<LabeledGroup> groups) {
+    /** The rows of every list, in order. */
+    public static List<double[]> rows(List<LabeledGroup> groups) {
         List<double[]> rows = new ArrayList<>();
         for (LabeledGroup group : groups) {
             rows.addAll(List.of(group.features()));
@@ -45,7 +46,8 @@ public final class RankingTrainer {
         return rows;
     }
 
-    static List<Boolean> labels(List<LabeledGroup> groups) {
+    /** Whether each row of every list was clicked, in the order of {@link #rows}. */
+    public static List<Boolean> labels(List<LabeledGroup> groups) {
         List<Boolean> labels = new ArrayList<>();
         for (LabeledGroup group : groups) {
             for (boolean clicked : group.group().clicked()) {

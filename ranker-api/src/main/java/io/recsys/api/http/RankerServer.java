@@ -14,7 +14,9 @@ import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureVector;
 import io.recsys.store.JdbcFeatureStore;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
@@ -47,14 +49,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP face of the ranker on Vert.x. Routes come from the OpenAPI document (served at /openapi.yaml), which
- * also validates every request; ranking, JDBC and Kafka waits run on a worker pool, never on the event loop. When
- * more than {@code maxInFlight} requests are being ranked, new ones are refused at once with 503 + Retry-After,
- * so overload costs the client a quick retry instead of unbounded latency.
+ * also validates every request; ranking, JDBC and Kafka waits run on a worker pool, never on the event loop, and
+ * the server runs one instance per core, each on its own event loop. Overload costs the client a quick 503 +
+ * Retry-After instead of unbounded latency: a recommendation request is refused at once when {@code maxInFlight}
+ * are already being ranked or waiting for a worker, and refused by the worker that takes it when it waited longer
+ * than {@code maxQueueMillis} (it would be late whatever followed).
  */
 public final class RankerServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     private static final String OPENAPI = "openapi.yaml";
+    private static final String ACCEPTED_AT = "recsys.acceptedAtNanos";
 
     private final Vertx vertx;
     private final ApiConfig config;
@@ -67,7 +72,8 @@ public final class RankerServer implements AutoCloseable {
     private final WorkerExecutor workers;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final byte[] openApiDocument;
-    private HttpServer server;
+    private final long queueBudgetNanos;
+    private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RankerServer(Vertx vertx, ApiConfig config, RecommendationService recommendations, EventIngest ingest,
                         ServingModels models, BundleRegistry bundles, JdbcFeatureStore store, ApiMetrics metrics) {
@@ -80,6 +86,7 @@ public final class RankerServer implements AutoCloseable {
         this.store = store;
         this.metrics = metrics;
         this.workers = vertx.createSharedWorkerExecutor("ranker-workers", config.workers());
+        this.queueBudgetNanos = config.maxQueueMillis() * 1_000_000L;
         try (InputStream in = RankerServer.class.getClassLoader().getResourceAsStream(OPENAPI)) {
             if (in == null) {
                 throw new IllegalStateException(OPENAPI + " is missing from the classpath");
@@ -99,7 +106,9 @@ public final class RankerServer implements AutoCloseable {
             if (config.corsOrigin() != null) {
                 builder.rootHandler(CorsHandler.create().addOrigin(config.corsOrigin()));
             }
-            builder.getRoute("getRecommendations").addHandler(this::recommend);
+            // admission first: under overload a refusal must cost as little as possible, validation included
+            builder.getRoute("getRecommendations").setDoValidation(false).addHandler(this::admit)
+                    .addHandler(new ParameterValidation(contract, "getRecommendations")).addHandler(this::recommend);
             builder.getRoute("postEvents").addHandler(this::postEvents);
             builder.getRoute("getFeatures").addHandler(this::features);
             builder.getRoute("getModels").addHandler(this::listModels);
@@ -122,13 +131,29 @@ public final class RankerServer implements AutoCloseable {
                 metrics.errors.labels("internal").inc();
                 ErrorResponses.send(ctx, 500, "internal_error", "the request failed inside the server");
             });
-            HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+            // One server per core, each on its own event loop, sharing the port (Vert.x spreads connections over
+            // them): with a single event loop, busy ranking workers starve it and requests wait in socket buffers,
+            // where neither the in-flight limit nor the queue budget sees them.
+            // Vert.x shares a port between servers asking for the same number, so port 0 is resolved first.
+            int port = config.port() == 0 ? freePort() : config.port();
+            HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(port)
                     .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(16 * 1024);
-            return vertx.createHttpServer(options).requestHandler(router).listen();
-        }).map(httpServer -> {
-            server = httpServer;
-            return httpServer.actualPort();
-        });
+            return vertx.deployVerticle(() -> new VerticleBase() {
+                @Override
+                public Future<?> start() {
+                    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add);
+                }
+            }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())));
+        }).map(id -> servers.get(0).actualPort());
+    }
+
+    private int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName(config.host()))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot find a free port on " + config.host(), e);
+        }
     }
 
     private void failure(RoutingContext ctx) {
@@ -192,23 +217,52 @@ public final class RankerServer implements AutoCloseable {
         RecommendationService.Query query = new RecommendationService.Query(query(request, "user_id"),
                 k == null || k.isNull() ? 10 : k.getInteger(), excluded, query(request, "surface"),
                 explain != null && !explain.isNull() && explain.getBoolean());
+        long accepted = ctx.get(ACCEPTED_AT);
+        blocking(ctx, () -> {
+            long waited = System.nanoTime() - accepted;
+            metrics.queueWait.observe(waited / 1e9);
+            // a request that waited past the budget would be late whatever follows: refuse it now, cheaply
+            return waited > queueBudgetNanos ? null : JSON.writeValueAsString(body(recommendations.recommend(query)));
+        }, json -> {
+            if (json == null) {
+                shed(ctx, "queue_time", "waited more than " + config.maxQueueMillis()
+                        + " ms for a ranking worker; retry shortly");
+            } else {
+                respond(ctx, 200, json);
+            }
+        });
+    }
+
+    /**
+     * Admits a recommendation request, or refuses it at once with 503: no bundle yet, or {@code maxInFlight}
+     * requests already being ranked or waiting for a worker. An admitted request counts as in flight until its
+     * response ends (or its connection closes).
+     */
+    private void admit(RoutingContext ctx) {
         if (!models.loaded()) {
             ErrorResponses.send(ctx, 503, "unavailable", "no model bundle is loaded yet");
             return;
         }
         if (inFlight.incrementAndGet() > config.maxInFlight()) {
             inFlight.decrementAndGet();
-            metrics.shed.inc();
-            ctx.response().putHeader("Retry-After", "1");
-            ErrorResponses.send(ctx, 503, "overloaded", "too many requests in flight; retry shortly");
+            shed(ctx, "in_flight", "too many requests in flight; retry shortly");
             return;
         }
         metrics.inFlight.inc();
-        blocking(ctx, () -> recommendations.recommend(query), recommendation -> json(ctx, 200, body(recommendation)),
-                () -> {
-                    inFlight.decrementAndGet();
-                    metrics.inFlight.dec();
-                });
+        ctx.addEndHandler(ended -> {
+            inFlight.decrementAndGet();
+            metrics.inFlight.dec();
+        });
+        ctx.put(ACCEPTED_AT, System.nanoTime());
+        ctx.next();
+    }
+
+    /** 503 + Retry-After: under overload a quick refusal costs the client a retry, not unbounded latency. */
+    private void shed(RoutingContext ctx, String reason, String message) {
+        metrics.shed.inc();
+        metrics.shedByReason.labels(reason).inc();
+        ctx.response().putHeader("Retry-After", "1");
+        ErrorResponses.send(ctx, 503, "overloaded", message);
     }
 
     private static Map<String, Object> body(Recommendation recommendation) {
@@ -247,7 +301,6 @@ public final class RankerServer implements AutoCloseable {
                 ctx.response().putHeader("Retry-After", "5");
             }
             json(ctx, outcome.status(), outcome.body());
-        }, () -> {
         });
     }
 
@@ -266,7 +319,6 @@ public final class RankerServer implements AutoCloseable {
             body.put("at", java.time.Instant.ofEpochMilli(vector.at()).toString());
             body.put("features", vector.values());
             json(ctx, 200, body);
-        }, () -> {
         });
     }
 
@@ -280,8 +332,7 @@ public final class RankerServer implements AutoCloseable {
             body.put("current", bundles.current().orElse(null));
             body.put("bundles", bundles.list());
             return body;
-        }, body -> json(ctx, 200, body), () -> {
-        });
+        }, body -> json(ctx, 200, body));
     }
 
     private void reload(RoutingContext ctx) {
@@ -350,8 +401,7 @@ public final class RankerServer implements AutoCloseable {
             body.put("store", storeUp ? "up" : "down");
             body.put("ready", models.loaded() && storeUp);
             return body;
-        }, body -> json(ctx, Boolean.TRUE.equals(body.get("ready")) ? 200 : 503, body), () -> {
-        });
+        }, body -> json(ctx, Boolean.TRUE.equals(body.get("ready")) ? 200 : 503, body));
     }
 
     private void metrics(RoutingContext ctx) {
@@ -365,10 +415,8 @@ public final class RankerServer implements AutoCloseable {
         ctx.response().putHeader("Content-Type", TextFormat.CONTENT_TYPE_004).end(writer.toString());
     }
 
-    private <T> void blocking(RoutingContext ctx, Callable<T> work, java.util.function.Consumer<T> onSuccess,
-                              Runnable always) {
+    private <T> void blocking(RoutingContext ctx, Callable<T> work, java.util.function.Consumer<T> onSuccess) {
         workers.executeBlocking(work, false).onComplete(result -> {
-            always.run();
             if (result.succeeded()) {
                 onSuccess.accept(result.result());
             } else {
@@ -378,22 +426,28 @@ public final class RankerServer implements AutoCloseable {
     }
 
     private void json(RoutingContext ctx, int status, Object body) {
+        String text;
+        try {
+            text = JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            ctx.fail(500, e);
+            return;
+        }
+        respond(ctx, status, text);
+    }
+
+    private void respond(RoutingContext ctx, int status, String json) {
         metrics.responses.labels(ctx.currentRoute() == null ? "none" : String.valueOf(ctx.currentRoute().getPath()),
                 Integer.toString(status)).inc();
         if (ctx.response().closed()) {
             return;
         }
-        try {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                    .end(JSON.writeValueAsString(body));
-        } catch (IOException e) {
-            ctx.fail(500, e);
-        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json);
     }
 
     @Override
     public void close() {
-        if (server != null) {
+        for (HttpServer server : servers) {
             server.close().await();
         }
         workers.close();

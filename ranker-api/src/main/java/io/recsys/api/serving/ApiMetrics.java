@@ -24,6 +24,10 @@ public final class ApiMetrics {
             .register(registry);
     public final Counter cacheMisses = Counter.build("recsys_feature_cache_misses_total", "Feature cache misses")
             .register(registry);
+    public final Counter annCacheHits = Counter.build("recsys_ann_cache_hits_total",
+            "ANN candidate lists reused for the same bundle and user history").register(registry);
+    public final Counter annCacheMisses = Counter.build("recsys_ann_cache_misses_total",
+            "ANN candidate lists searched in the HNSW index").register(registry);
     public final Counter eventsAccepted = Counter.build("recsys_events_accepted_total",
             "Events accepted by POST /v1/events and published to Kafka").register(registry);
     public final Counter eventsRejected = Counter.build("recsys_events_rejected_total",
@@ -38,7 +42,14 @@ public final class ApiMetrics {
     public final Counter impressionsLogged = Counter.build("recsys_impressions_logged_total",
             "Impression events published for served items").labelNames("arm").register(registry);
     public final Counter shed = Counter.build("recsys_requests_shed_total",
-            "Requests refused with 503 because too many were in flight").register(registry);
+            "Requests refused with 503 + Retry-After because the API was overloaded; by reason:"
+                    + " recsys_requests_shed_by_reason_total").register(registry);
+    public final Counter shedByReason = Counter.build("recsys_requests_shed_by_reason_total",
+            "Requests refused with 503: in_flight (the limit was reached) or queue_time (waited past the budget for"
+                    + " a worker)").labelNames("reason").register(registry);
+    public final Histogram queueWait = Histogram.build("recsys_queue_wait_seconds",
+                    "Time a recommendation request waited for a ranking worker")
+            .buckets(0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1).register(registry);
     public final Gauge inFlight = Gauge.build("recsys_requests_in_flight", "Recommendation requests in flight")
             .register(registry);
     public final Gauge modelInfo = Gauge.build("recsys_model_info", "1 for each bundle version serving, by arm")

@@ -1,7 +1,5 @@
 package io.recsys.api.serving;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.store.JdbcFeatureStore;
 
@@ -10,14 +8,25 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Item categories for features and diversity, cached: the catalogue changes far more slowly than features. */
+/**
+ * Item categories for features and diversity, held for 5 minutes: the catalogue changes far more slowly than
+ * features. A plain concurrent map rather than a bounded cache: a request looks up every one of its ~550
+ * candidates, and the cache's bookkeeping per lookup showed in the profile; memory is bounded by forgetting
+ * everything past a million items, as {@link LiveFeatures} does.
+ */
 public final class Catalogue {
 
+    private static final long HOLD_MILLIS = Duration.ofMinutes(5).toMillis();
+    private static final int MAX_HELD = 1_000_000;
+
+    /** A category (null: the item has none) and when it was read. */
+    private record Held(String category, long readAt) {
+    }
+
     private final JdbcFeatureStore store;
-    private final Cache<String, Optional<String>> categories = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofMinutes(5)).maximumSize(1_000_000).build();
+    private final Map<String, Held> categories = new ConcurrentHashMap<>();
 
     public Catalogue(JdbcFeatureStore store) {
         this.store = store;
@@ -25,22 +34,26 @@ public final class Catalogue {
 
     /** Category per item, for the items that have one. A store failure leaves items without categories. */
     public Map<String, String> categories(List<String> items) {
-        Map<String, String> result = new HashMap<>();
+        Map<String, String> result = new HashMap<>(items.size() * 2);
         List<String> missing = new ArrayList<>();
+        long now = System.currentTimeMillis();
         for (String item : items) {
-            Optional<String> cached = categories.getIfPresent(item);
-            if (cached == null) {
+            Held held = categories.get(item);
+            if (held == null || now - held.readAt() > HOLD_MILLIS) {
                 missing.add(item);
-            } else {
-                cached.ifPresent(category -> result.put(item, category));
+            } else if (held.category() != null) {
+                result.put(item, held.category());
             }
         }
         if (!missing.isEmpty()) {
             Map<String, ItemAttributes> read = store.itemAttributes(missing);
+            if (categories.size() > MAX_HELD) {
+                categories.clear();
+            }
             for (String item : missing) {
                 ItemAttributes attributes = read.get(item);
                 String category = attributes == null ? null : attributes.category();
-                categories.put(item, Optional.ofNullable(category));
+                categories.put(item, new Held(category, now));
                 if (category != null) {
                     result.put(item, category);
                 }

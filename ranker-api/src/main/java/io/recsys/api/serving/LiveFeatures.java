@@ -19,11 +19,20 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Online feature reads for ranking. Entities never read, or read more than 3 × {@code refreshAfter} ago, are
- * fetched in one batched store read on the request path. Entities read between 1 and 3 × {@code refreshAfter} ago
- * are served as they are and queued; one background thread re-reads the queue in batches, so a busy request
- * stream does not wait for the store and no value served is older than 3 × {@code refreshAfter}. When the store fails,
- * the request is served from what is held and the registry's defaults for the rest, and says it is degraded.
+ * Online feature reads for ranking, served from memory. An entity never read (or not read for
+ * 3 × {@code maxAge}) is fetched in one batched store read on the request path; after that its values are held and
+ * kept current off the request path by one background thread, which
+ * <ul>
+ *   <li>every {@code refreshAfter} asks the store which entities had a row written since its last look
+ *       ({@link OnlineStore#writtenSince}) and re-reads those it holds: a click reaches the served features within
+ *       about one {@code refreshAfter} plus the read;</li>
+ *   <li>re-reads, in batches, held entities older than {@code maxAge} once a request uses them: what changes
+ *       without a new row (a window's start sliding past old events, decay, the global prior) lags by at most
+ *       that.</li>
+ * </ul>
+ * Re-reading every held entity each {@code refreshAfter} instead cost more than the store can give on 2 cores once
+ * a catalogue of 100k items is in use (docs/benchmarks.md). When the store fails, the request is served from what is
+ * held and the registry's defaults for the rest, and says it is degraded.
  */
 public final class LiveFeatures implements AutoCloseable {
 
@@ -34,10 +43,17 @@ public final class LiveFeatures implements AutoCloseable {
     private record Held(FeatureVector vector, long readAt) {
     }
 
-    /** Values older than this many refresh intervals are re-read on the request path, bounding staleness. */
+    /** Values older than this many {@code maxAge} are re-read on the request path, bounding staleness. */
     private static final int STALE_FACTOR = 3;
     private static final int MAX_HELD = 1_000_000;
     private static final int REFRESH_BATCH = 2_000;
+    /**
+     * How far before the newest write seen each look reaches: a writer stamps its rows before it commits them.
+     * Both ends are the writer's clock, so clock skew between writer and API does not matter.
+     */
+    private static final long WRITE_LOOKBACK_MILLIS = 2_000;
+    /** The first look reaches this far back on the API's clock, allowing for a writer's clock behind it. */
+    private static final long FIRST_LOOK_BACK_MILLIS = 600_000;
 
     private final OnlineStore store;
     private final FeatureDerivation derivation;
@@ -46,21 +62,29 @@ public final class LiveFeatures implements AutoCloseable {
     private final long maxAgeMillis;
     private final Map<EntityKey, Held> held = new ConcurrentHashMap<>();
     private final Map<EntityKey, Boolean> stale = new ConcurrentHashMap<>();
+    /** Writes already acted on, per entity, within the look-back: so one write is re-read once, not every look. */
+    private final Map<EntityKey, Long> writesSeen = new HashMap<>();
+    private long newestWrite = Long.MIN_VALUE;
     private final ScheduledExecutorService refresher;
 
-    public LiveFeatures(OnlineStore store, FeatureDerivation derivation, Duration refreshAfter, ApiMetrics metrics) {
+    /**
+     * @param refreshAfter how often the store is asked what was written: the delay before a change is served
+     * @param maxAge       how old held values may get before a background re-read (for changes without a write)
+     */
+    public LiveFeatures(OnlineStore store, FeatureDerivation derivation, Duration refreshAfter, Duration maxAge,
+                        ApiMetrics metrics) {
         this.store = store;
         this.derivation = derivation;
         this.metrics = metrics;
         this.refreshAfterMillis = refreshAfter.toMillis();
-        this.maxAgeMillis = refreshAfter.toMillis() * STALE_FACTOR;
+        this.maxAgeMillis = Math.max(maxAge.toMillis(), refreshAfterMillis);
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "feature-refresh");
             thread.setDaemon(true);
             return thread;
         });
-        long period = Math.max(50, refreshAfterMillis / 4);
-        refresher.scheduleWithFixedDelay(this::refreshStale, period, period, TimeUnit.MILLISECONDS);
+        long period = Math.max(50, refreshAfterMillis);
+        refresher.scheduleWithFixedDelay(this::refresh, period, period, TimeUnit.MILLISECONDS);
     }
 
     public Read read(Collection<EntityKey> entities) {
@@ -69,13 +93,13 @@ public final class LiveFeatures implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (EntityKey entity : entities) {
             Held entry = held.get(entity);
-            if (entry == null || now - entry.readAt() > maxAgeMillis) {
+            if (entry == null || now - entry.readAt() > maxAgeMillis * STALE_FACTOR) {
                 missing.add(entity);
                 continue;
             }
             vectors.put(entity, entry.vector());
             metrics.featureStaleness.observe((now - entry.readAt()) / 1000.0);
-            if (now - entry.readAt() > refreshAfterMillis) {
+            if (now - entry.readAt() > maxAgeMillis) {
                 stale.put(entity, Boolean.TRUE);
             }
         }
@@ -110,8 +134,9 @@ public final class LiveFeatures implements AutoCloseable {
         vectors.forEach((entity, vector) -> held.put(entity, new Held(vector, readAt)));
     }
 
-    private void refreshStale() {
+    private void refresh() {
         try {
+            queueWritten();
             while (!stale.isEmpty()) {
                 List<EntityKey> batch = new ArrayList<>(REFRESH_BATCH);
                 for (Iterator<EntityKey> it = stale.keySet().iterator(); it.hasNext() && batch.size() < REFRESH_BATCH; ) {
@@ -119,12 +144,33 @@ public final class LiveFeatures implements AutoCloseable {
                     it.remove();
                 }
                 long now = System.currentTimeMillis();
-                hold(store.readLatest(batch), now);
+                try {
+                    hold(store.readLatest(batch), now);
+                } catch (RuntimeException e) {
+                    batch.forEach(entity -> stale.put(entity, Boolean.TRUE)); // a write seen must not be lost
+                    throw e;
+                }
             }
         } catch (RuntimeException e) {
-            // the next request re-queues what is still stale; the failure is counted, not fatal
+            // what was not re-read is queued again by the next look or request; the failure is counted, not fatal
             metrics.errors.labels("feature_refresh").inc();
         }
+    }
+
+    /** Queues the held entities that had a row written since the last look. */
+    private void queueWritten() {
+        // before any write was seen, nothing older than the first look matters: what is held was read after it
+        long from = newestWrite == Long.MIN_VALUE ? System.currentTimeMillis() - FIRST_LOOK_BACK_MILLIS
+                : newestWrite - WRITE_LOOKBACK_MILLIS;
+        Map<EntityKey, Long> written = store.writtenSince(from);
+        for (Map.Entry<EntityKey, Long> write : written.entrySet()) {
+            newestWrite = Math.max(newestWrite, write.getValue());
+            if (held.containsKey(write.getKey()) && !write.getValue().equals(writesSeen.put(write.getKey(),
+                    write.getValue()))) {
+                stale.put(write.getKey(), Boolean.TRUE);
+            }
+        }
+        writesSeen.values().removeIf(writtenAt -> writtenAt < newestWrite - WRITE_LOOKBACK_MILLIS);
     }
 
     @Override

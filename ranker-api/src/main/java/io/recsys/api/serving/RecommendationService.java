@@ -1,19 +1,20 @@
 package io.recsys.api.serving;
 
 import ai.onnxruntime.OrtException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.prometheus.client.Histogram;
 import io.recsys.models.bundle.ModelBundle;
 import io.recsys.models.ranking.CandidateFeatures;
 import io.recsys.models.ranking.HeadReranking;
+import io.recsys.models.ranking.RankingFeatures;
 import io.recsys.models.retrieval.RetrievalModel;
-import io.recsys.models.retrieval.ScoredItem;
 import io.recsys.models.retrieval.embedding.WeightedItem;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureVector;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,6 +34,9 @@ public final class RecommendationService {
     public record Query(String userId, int k, Set<String> exclude, String surface, boolean explain) {
     }
 
+    /** Users whose ANN candidates are remembered: ~6 KB each at 500 candidates. */
+    private static final int ANN_CACHE_USERS = 50_000;
+
     private final ServingModels models;
     private final LiveFeatures features;
     private final Trending trending;
@@ -43,6 +47,10 @@ public final class RecommendationService {
     private final int rerankHead;
     private final double diversity;
     private final Set<String> blocked;
+    private final AnnCandidates annCandidates;
+    /** Per bundle spec (weakly held, so a replaced bundle's go with it): item-only values per item vector. */
+    private final Cache<RankingFeatures, Cache<FeatureVector, double[]>> itemValues = Caffeine.newBuilder()
+            .weakKeys().build();
 
     public RecommendationService(ServingModels models, LiveFeatures features, Trending trending, Catalogue catalogue,
                                  ImpressionLogger impressions, ApiMetrics metrics, int candidateCount,
@@ -57,6 +65,7 @@ public final class RecommendationService {
         this.rerankHead = rerankHead;
         this.diversity = diversity;
         this.blocked = Set.copyOf(blocked);
+        this.annCandidates = new AnnCandidates(ANN_CACHE_USERS, metrics);
     }
 
     public Recommendation recommend(Query query) {
@@ -75,17 +84,20 @@ public final class RecommendationService {
             degradedReasons.add(userRead.failure());
         }
         FeatureVector user = userRead.vectors().get(userKey);
-        List<String> recent = recentItems(user);
+        List<WeightedItem> interactions = RetrievalModel.recentInteractions(user);
+        List<String> recent = interactions.stream().map(WeightedItem::itemId).toList();
         Map<String, String> source = new LinkedHashMap<>();
         Map<String, Double> retrievalScore = new HashMap<>();
         float[] userVector = null;
         RetrievalModel retrieval = bundle.retrieval().orElse(null);
         if (retrieval != null) {
-            userVector = retrieval.userVector(user);
+            userVector = retrieval.userVector(interactions);
             if (userVector != null) {
-                for (ScoredItem item : retrieval.nearest(userVector, candidateCount + recent.size())) {
-                    source.putIfAbsent(item.itemId(), "ann");
-                    retrievalScore.put(item.itemId(), item.score());
+                AnnCandidates.Neighbours neighbours = annCandidates.nearest(bundle.version(), retrieval,
+                        interactions, userVector, candidateCount + recent.size());
+                for (int i = 0; i < neighbours.itemIds().length; i++) {
+                    source.putIfAbsent(neighbours.itemIds()[i], "ann");
+                    retrievalScore.put(neighbours.itemIds()[i], neighbours.retrievalScores()[i]);
                 }
             }
         }
@@ -133,8 +145,7 @@ public final class RecommendationService {
         if (read.degraded() && !userRead.degraded()) {
             degradedReasons.add(read.failure());
         }
-        double[] retrievalScores = retrieval == null ? nans(candidates.size())
-                : retrieval.scores(userVector, candidates);
+        double[] retrievalScores = retrievalScores(retrieval, userVector, candidates, retrievalScore);
         List<CandidateFeatures> candidateFeatures = new ArrayList<>(candidates.size());
         FeatureVector global = userRead.vectors().get(EntityKey.GLOBAL);
         for (int i = 0; i < candidates.size(); i++) {
@@ -144,7 +155,8 @@ public final class RecommendationService {
                     category == null ? null : read.vectors().get(EntityKey.userCategory(query.userId(), category)),
                     global, category, retrievalScores[i]));
         }
-        double[][] rows = bundle.features().vectors(candidateFeatures);
+        double[][] rows = bundle.features().vectors(candidateFeatures, itemValues(bundle.features(),
+                candidateFeatures));
         perStage.put("features", rows.length);
         timer.observeDuration();
 
@@ -259,23 +271,71 @@ public final class RecommendationService {
         return Double.isFinite(value) ? value : null;
     }
 
+    /**
+     * The indices of the {@code n} highest scores, highest first; ties keep index order. One pass with a small
+     * sorted buffer: n is the rerank head or MMR pool (tens to a hundred) of ~550 candidates, where sorting boxed
+     * indices of all of them showed in the profile.
+     */
     static Integer[] topIndices(double[] scores, int n) {
-        Integer[] order = new Integer[scores.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        int size = Math.max(0, Math.min(n, scores.length));
+        if (size == 0) {
+            return new Integer[0];
         }
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
-        return Arrays.copyOf(order, Math.min(n, order.length));
+        int[] top = new int[size];
+        int filled = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (filled == size && Double.compare(scores[i], scores[top[size - 1]]) <= 0) {
+                continue;
+            }
+            int at = filled < size ? filled++ : size - 1;
+            while (at > 0 && Double.compare(scores[i], scores[top[at - 1]]) > 0) {
+                top[at] = top[at - 1];
+                at--;
+            }
+            top[at] = i;
+        }
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = top[i];
+        }
+        return order;
     }
 
-    private static double[] nans(int n) {
-        double[] values = new double[n];
-        Arrays.fill(values, Double.NaN);
+    /**
+     * Each candidate's item-only feature values, computed once per held item vector (and bundle spec): looking up
+     * a vector's named values was the largest cost of building ~550 rows. Keys are compared by identity and held
+     * weakly, so a vector replaced by a fresher read takes its values with it.
+     */
+    private List<double[]> itemValues(RankingFeatures spec, List<CandidateFeatures> candidates) {
+        Cache<FeatureVector, double[]> memo = itemValues.get(spec, s -> Caffeine.newBuilder().weakKeys().build());
+        List<double[]> values = new ArrayList<>(candidates.size());
+        for (CandidateFeatures candidate : candidates) {
+            values.add(memo.get(candidate.item(), spec::itemValues));
+        }
         return values;
     }
 
-    /** The items of the user's recent_items feature, newest first. */
-    static List<String> recentItems(FeatureVector user) {
-        return RetrievalModel.recentInteractions(user).stream().map(WeightedItem::itemId).toList();
+    /** Each candidate's retrieval score: the ANN candidates' come with their list, the others are computed. */
+    private static double[] retrievalScores(RetrievalModel retrieval, float[] userVector, List<String> candidates,
+                                            Map<String, Double> known) {
+        double[] scores = new double[candidates.size()];
+        Arrays.fill(scores, Double.NaN);
+        if (retrieval == null) {
+            return scores;
+        }
+        List<Integer> unknown = new ArrayList<>();
+        for (int i = 0; i < scores.length; i++) {
+            Double score = known.get(candidates.get(i));
+            if (score != null) {
+                scores[i] = score;
+            } else {
+                unknown.add(i);
+            }
+        }
+        double[] computed = retrieval.scores(userVector, unknown.stream().map(candidates::get).toList());
+        for (int u = 0; u < computed.length; u++) {
+            scores[unknown.get(u)] = computed[u];
+        }
+        return scores;
     }
 }

@@ -1,0 +1,55 @@
+package io.recsys.api.serving;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.recsys.models.retrieval.RetrievalModel;
+import io.recsys.models.retrieval.ScoredItem;
+import io.recsys.models.retrieval.embedding.WeightedItem;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The ANN candidates of a user, remembered by what they are computed from: the bundle, the user's weighted recent
+ * interactions (which fold into the user vector) and how many are asked for. The same inputs give the same HNSW
+ * search, so a hit is exactly what a search would return, never a stale answer; a new click changes the key.
+ * A search for 500 neighbours costs milliseconds, and a user asks again and again while their history stays the
+ * same (a page, its refreshes, the next page), so this spares most searches. Lists are held as two arrays
+ * (~6 KB for 500 candidates, retrieval scores included), at most {@code maxUsers} of them, forgotten when unused for 10 minutes.
+ */
+final class AnnCandidates {
+
+    private record Key(String bundleVersion, List<WeightedItem> interactions, int k) {
+    }
+
+    /**
+     * The nearest items, best first, with each one's retrieval score computed exactly as
+     * {@link RetrievalModel#scores} computes it for any other candidate (the ranking feature {@code retrieval.score}).
+     */
+    record Neighbours(String[] itemIds, double[] retrievalScores) {
+    }
+
+    private final Cache<Key, Neighbours> lists;
+    private final ApiMetrics metrics;
+
+    AnnCandidates(int maxUsers, ApiMetrics metrics) {
+        this.lists = Caffeine.newBuilder().maximumSize(maxUsers).expireAfterAccess(Duration.ofMinutes(10)).build();
+        this.metrics = metrics;
+    }
+
+    /** The {@code k} nearest items to the user's folded-in vector, as the index returns them. */
+    Neighbours nearest(String bundleVersion, RetrievalModel retrieval, List<WeightedItem> interactions,
+                       float[] userVector, int k) {
+        Key key = new Key(bundleVersion, List.copyOf(interactions), k);
+        Neighbours held = lists.getIfPresent(key);
+        if (held != null) {
+            metrics.annCacheHits.inc();
+            return held;
+        }
+        metrics.annCacheMisses.inc();
+        List<String> ids = retrieval.nearest(userVector, k).stream().map(ScoredItem::itemId).toList();
+        Neighbours found = new Neighbours(ids.toArray(String[]::new), retrieval.scores(userVector, ids));
+        lists.put(key, found);
+        return found;
+    }
+}
