@@ -205,7 +205,7 @@ class ExportedMetricNamesTest {
         SyntheticBundles.write(bundles.root(), "v2", 2, REGISTRY.version());
         bundles.promote("v1");
         ApiConfig config = new ApiConfig("127.0.0.1", 0, ApiConfig.DEFAULT_BODY_LIMIT, TOKEN, null, bundles.root(),
-                storeUrl, kafka.bootstrapServers(), 16, 2, 1000, 100, 20, 0.1, Set.of());
+                storeUrl, kafka.bootstrapServers(), 16, 2, 5_000, 1000, 100, 20, 0.1, Set.of());
         try (RankerApi api = RankerApi.start(config, REGISTRY)) {
             String base = "http://127.0.0.1:" + api.port();
             assertThat(send(HttpRequest.newBuilder(URI.create(base + "/v1/models/reload?version=v1&treatment=v2"
