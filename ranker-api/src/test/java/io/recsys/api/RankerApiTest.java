@@ -89,6 +89,18 @@ class RankerApiTest {
     }
 
     @Test
+    void everyAnswerIsCountedByStatusRefusalsAndErrorsToo() throws Exception {
+        fixture.get("/v1/nothing-here");
+        fixture.get("/v1/recommendations?user_id=u1&k=0");
+        fixture.get("/v1/recommendations?user_id=u1&k=3");
+
+        String metrics = fixture.get("/metrics").body();
+        assertThat(metrics).containsPattern("recsys_http_responses_total\\{route=\"other\",status=\"404\",} [1-9]")
+                .containsPattern("recsys_http_responses_total\\{route=\"/v1/recommendations\",status=\"400\",} [1-9]")
+                .containsPattern("recsys_http_responses_total\\{route=\"/v1/recommendations\",status=\"200\",} [1-9]");
+    }
+
+    @Test
     void aBodyOverTheLimitGets413() throws Exception {
         String huge = "[" + "{\"a\":1},".repeat(20_000) + "{\"a\":1}]";
         HttpResponse<String> response = fixture.post("/v1/events", huge);

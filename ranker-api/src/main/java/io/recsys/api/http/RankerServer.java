@@ -25,6 +25,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -56,6 +57,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * than {@code maxQueueMillis} (it would be late whatever followed).
  */
 public final class RankerServer implements AutoCloseable {
+
+    private static final java.util.Set<String> API_PATHS = java.util.Set.of("/v1/recommendations", "/v1/events",
+            "/v1/models", "/v1/models/reload", "/health/live", "/health/ready", "/metrics", "/openapi.yaml", "/");
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     private static final String OPENAPI = "openapi.yaml";
@@ -101,6 +105,7 @@ public final class RankerServer implements AutoCloseable {
     public Future<Integer> start() {
         return OpenAPIContract.from(vertx, OPENAPI).compose(contract -> {
             RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+            builder.rootHandler(new CountResponses());
             builder.rootHandler(BodyHandler.create().setBodyLimit(config.bodyLimitBytes()).setHandleFileUploads(false));
             builder.rootHandler(RankerServer::refuseMalformedQuery);
             if (config.corsOrigin() != null) {
@@ -436,9 +441,32 @@ public final class RankerServer implements AutoCloseable {
         respond(ctx, status, text);
     }
 
+    /**
+     * Counts every answer when it ends, by its path: refusals and errors too, including a body
+     * refused for its size, which is why it runs as a platform handler, before the body is read.
+     */
+    private final class CountResponses implements PlatformHandler {
+        @Override
+        public void handle(RoutingContext ctx) {
+            String route = routeLabel(ctx.request().path());
+            ctx.addEndHandler(ended -> metrics.responses.labels(route,
+                    Integer.toString(ctx.response().getStatusCode())).inc());
+            ctx.next();
+        }
+    }
+
+    /** The API's own paths as they are; anything else (the page's files, unknown paths) as "other", to bound labels. */
+    static String routeLabel(String path) {
+        if (path == null) {
+            return "other";
+        }
+        if (path.startsWith("/v1/features/")) {
+            return "/v1/features/{entity}";
+        }
+        return API_PATHS.contains(path) ? path : "other";
+    }
+
     private void respond(RoutingContext ctx, int status, String json) {
-        metrics.responses.labels(ctx.currentRoute() == null ? "none" : String.valueOf(ctx.currentRoute().getPath()),
-                Integer.toString(status)).inc();
         if (ctx.response().closed()) {
             return;
         }
