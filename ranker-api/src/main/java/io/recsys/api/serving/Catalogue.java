@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.StoreUnavailableException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,12 +20,19 @@ public final class Catalogue {
     private final Cache<String, Optional<String>> categories = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(5)).maximumSize(1_000_000).build();
 
+    /** The category of each item that has one; {@code failure} says why some items could not be looked up. */
+    public record Lookup(Map<String, String> categories, String failure) {
+    }
+
     public Catalogue(JdbcFeatureStore store) {
         this.store = store;
     }
 
-    /** Category per item, for the items that have one. A store failure leaves items without categories. */
-    public Map<String, String> categories(List<String> items) {
+    /**
+     * Category per item, for the items that have one. A store failure leaves the items not held without categories
+     * (they are looked up again on the next request) and is returned as the failure.
+     */
+    public Lookup categories(List<String> items) {
         Map<String, String> result = new HashMap<>();
         List<String> missing = new ArrayList<>();
         for (String item : items) {
@@ -36,7 +44,12 @@ public final class Catalogue {
             }
         }
         if (!missing.isEmpty()) {
-            Map<String, ItemAttributes> read = store.itemAttributes(missing);
+            Map<String, ItemAttributes> read;
+            try {
+                read = store.itemAttributes(missing);
+            } catch (StoreUnavailableException e) {
+                return new Lookup(result, "item categories unavailable: " + e.getMessage());
+            }
             for (String item : missing) {
                 ItemAttributes attributes = read.get(item);
                 String category = attributes == null ? null : attributes.category();
@@ -46,6 +59,6 @@ public final class Catalogue {
                 }
             }
         }
-        return result;
+        return new Lookup(result, null);
     }
 }
