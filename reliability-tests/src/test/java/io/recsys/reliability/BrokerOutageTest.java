@@ -97,6 +97,48 @@ class BrokerOutageTest {
     }
 
     /**
+     * An API that has published nothing yet has no metadata for the events topic; with the broker down, each send
+     * of a batch waits for it (the producer's max.block.ms) before failing. The answer must still come in time.
+     */
+    @Test
+    void aBatchPostedBeforeTheApiHasReachedTheBrokerIsRefusedInTimeAndAcceptedOnceItIsBack(@TempDir Path dir)
+            throws Exception {
+        Path logDir = dir.resolve("kafka");
+        EmbeddedKafka kafka = EmbeddedKafka.start(logDir);
+        String bootstrap = kafka.bootstrapServers();
+        int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+        try (ApiUnderTest api = ApiUnderTest.start(dir, TestDatabases.freshH2(), bootstrap, REGISTRY,
+                CLIENT_TIMEOUT)) {
+            kafka.close();
+            List<String> ids = new ArrayList<>();
+            String batch = batchOfClicks("early", 50, ids);
+            ApiUnderTest.Answer refused = api.postEvents(batch);
+            kafka = EmbeddedKafka.start(logDir, port);
+            ApiUnderTest.Answer accepted = api.postEvents(batch);
+            System.out.println("broker down, no metadata: " + refused + "\nbroker back: " + accepted);
+
+            assertThat(refused.status()).as("%s", refused).isEqualTo(503);
+            assertThat(refused.retryAfter()).as("%s", refused).isNotBlank();
+            assertThat(accepted.status()).as("%s", accepted).isEqualTo(202);
+            assertThat(eventIdsInTopic(bootstrap, Set.copyOf(ids)).keySet()).containsAll(ids);
+        } finally {
+            kafka.close();
+        }
+    }
+
+    /** A JSON array of {@code count} clicks with ids {@code prefix-0...}; the ids are added to {@code ids}. */
+    private static String batchOfClicks(String prefix, int count, List<String> ids) {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = prefix + "-" + i;
+            ids.add(id);
+            events.add(EventCodec.encode(Event.feedback(id, EventType.CLICK, null, "u" + (i % 40), "i" + (1 + i % 200),
+                    System.currentTimeMillis())));
+        }
+        return "[" + String.join(",", events) + "]";
+    }
+
+    /**
      * Posts batches of fresh events one after another; a batch refused with 503 is sent again, unchanged, after the
      * Retry-After it came with. Records every answer and the ids of every event acknowledged with 202.
      */
@@ -118,14 +160,7 @@ class BrokerOutageTest {
         void postUntilStopped(ApiUnderTest api) {
             for (int batch = 0; !stopped.get(); batch++) {
                 List<String> ids = new ArrayList<>();
-                List<String> events = new ArrayList<>();
-                for (int i = 0; i < BATCH; i++) {
-                    String id = "b" + batch + "-e" + i;
-                    ids.add(id);
-                    events.add(EventCodec.encode(Event.feedback(id, EventType.CLICK, null, "u" + (batch % 40),
-                            "i" + (1 + i), System.currentTimeMillis())));
-                }
-                String body = "[" + String.join(",", events) + "]";
+                String body = batchOfClicks("b" + batch, BATCH, ids);
                 while (!stopped.get()) {
                     boolean sentDuringOutage = outage;
                     ApiUnderTest.Answer answer;
