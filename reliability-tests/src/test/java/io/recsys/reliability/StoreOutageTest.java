@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -164,7 +165,7 @@ class StoreOutageTest {
         postgres.stop();
         long stopped = System.nanoTime();
         AtomicBoolean over = new AtomicBoolean();
-        CompletableFuture<List<Answer>> asking = CompletableFuture.supplyAsync(() -> {
+        FutureTask<List<Answer>> asking = new FutureTask<>(() -> {
             List<Answer> answers = new ArrayList<>();
             for (int i = 0; !over.get(); i++) {
                 String userId = i % 2 == 0 ? "u" + (1 + i / 2 % 3) : "u" + (100 + i);
@@ -173,10 +174,11 @@ class StoreOutageTest {
                 if (at + answer.millis() < OUTAGE.toMillis()) {
                     answers.add(answer);
                 }
-                sleep(1_000);
+                Thread.sleep(1_000);
             }
             return answers;
         });
+        new Thread(asking, "outage-probe").start();
         Thread.sleep(OUTAGE.toMillis());
         postgres.start();
         over.set(true);
@@ -221,15 +223,6 @@ class StoreOutageTest {
             answers.add(ask(api, userId, 0));
         }
         return answers;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Where the publisher will have put every event: it partitions by user, so the counts are known beforehand. */
