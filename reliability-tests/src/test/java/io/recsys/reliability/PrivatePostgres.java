@@ -9,6 +9,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -75,20 +76,16 @@ final class PrivatePostgres implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + SERVICE_USER;
     }
 
-    int port() {
-        return port;
-    }
-
     /** Starts the server (again) on the same port and data directory; returns once it accepts connections. */
-    void start() throws IOException, InterruptedException {
+    synchronized void start() throws IOException, InterruptedException {
+        running = true; // from here on a failure may leave a server behind: close() stops it
         run("pg_ctl", "-D", data.toString(), "-l", home.resolve("server.log").toString(), "-w", "-t", "60",
                 "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -c unix_socket_directories=" + data
                         + " -c fsync=off", "start");
-        running = true;
     }
 
     /** A fast shutdown: open connections are cut, as in a failover or a restart of the database. */
-    void stop() throws IOException, InterruptedException {
+    synchronized void stop() throws IOException, InterruptedException {
         run("pg_ctl", "-D", data.toString(), "-m", "fast", "-w", "-t", "60", "stop");
         running = false;
     }
@@ -120,8 +117,9 @@ final class PrivatePostgres implements AutoCloseable {
     }
 
     private void execute(String sql) {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"))) {
-            connection.createStatement().execute(sql);
+        try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"));
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("'" + sql + "' failed on the private PostgreSQL: " + e.getMessage(), e);
         }

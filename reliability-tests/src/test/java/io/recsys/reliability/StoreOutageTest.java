@@ -56,7 +56,7 @@ class StoreOutageTest {
     private static final FeatureRegistry REGISTRY = FeatureRegistry.load();
     private static final int PARTITIONS = 2;
     private static final Duration OUTAGE = Duration.ofSeconds(30);
-    /** ~12k events at this rate stream for ~80 s: the outage starts ~20 s in and ends with ~30 s still to come. */
+    /** ~11k events at this rate stream for ~70 s: the outage starts ~15 s in and ends with ~25 s still to come. */
     private static final int REQUESTS = 1_000;
     private static final double EVENTS_PER_SECOND = 150;
     /** How long a client waits for an answer; the API must answer within it, outage or not. */
