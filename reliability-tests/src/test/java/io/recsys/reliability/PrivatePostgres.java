@@ -193,7 +193,8 @@ final class PrivatePostgres implements AutoCloseable {
         return bin.filter(dir -> Stream.of("initdb", "pg_ctl", "postgres")
                         .allMatch(program -> Files.isExecutable(dir.resolve(program))))
                 .orElseThrow(() -> new IllegalStateException("this test needs PostgreSQL's server binaries (initdb,"
-                        + " pg_ctl, postgres) in " + bin.map(Path::toString).orElse(DEBIAN_INSTALLATIONS + "/<major>/bin")
+                        + " pg_ctl, postgres) in "
+                        + bin.map(Path::toString).orElse(DEBIAN_INSTALLATIONS + "/<major>/bin")
                         + "; install Debian's postgresql package or name the directory with"
                         + " -Drecsys.test.postgres.bin=DIR"));
     }

@@ -46,10 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The feature store (a PostgreSQL server of the test's own) is stopped for 30 s while events stream through Kafka
- * into the feature job, with the ranker API serving on the same store. The job rides the outage out with its
- * production restart settings and afterwards every windowed count equals a brute-force count of the log; meanwhile
- * the API answers every request 200, flagged {@code "degraded": true} with the reason, and once the store is back
- * its answers are whole again.
+ * into the feature job, with the ranker API serving on the same store. The job rides the outage out with the
+ * embedded default's restart strategy ({@link FeatureJobSettings#defaults}) and afterwards every windowed count
+ * equals a brute-force count of the log; meanwhile the API answers every request 200 within a client's timeout,
+ * flagged {@code "degraded": true} with the reason, and once the store is back its answers are whole again.
  */
 class StoreOutageTest {
 
@@ -90,33 +90,39 @@ class StoreOutageTest {
                 FeatureJobSettings settings = FeatureJobSettings.defaults(dir.resolve("checkpoints"))
                         .withCheckpointInterval(Duration.ofSeconds(1));
                 JobClient running = FeatureJobRunner.local(0).start(job, settings, "store-outage");
-                CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
-                    try (EventPublisher publisher = new EventPublisher(bootstrap, eventsTopic, PARTITIONS)) {
-                        publisher.publish(events, EVENTS_PER_SECOND, sent -> { });
+                try {
+                    CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
+                        try (EventPublisher publisher = new EventPublisher(bootstrap, eventsTopic, PARTITIONS)) {
+                            publisher.publish(events, EVENTS_PER_SECOND, sent -> { });
+                        }
+                    });
+
+                    await("the job writes to the store", Duration.ofMinutes(2),
+                            () -> processed(reader) >= events.size() / 5);
+                    assertThat(askFor(api, "u1", "u2", "u3")).as("answers before the outage").allMatch(Answer::whole);
+
+                    assertThat(publishing).as("events still stream when the store stops").isNotDone();
+                    long writtenBefore = processed(reader);
+                    List<Answer> during = duringOutage(postgres, api);
+                    assertThat(publishing).as("events still stream when the store is back").isNotDone();
+                    long back = System.nanoTime();
+                    await("whole answers once the store is back", Duration.ofMinutes(1),
+                            () -> askFor(api, "u1", "u250").stream().allMatch(Answer::whole));
+                    long wholeAfterMillis = (System.nanoTime() - back) / 1_000_000;
+
+                    publishing.get(2, TimeUnit.MINUTES);
+                    running.getJobExecutionResult().get(5, TimeUnit.MINUTES);
+
+                    System.out.printf("store outage: %d events, %d in the store when it stopped; %d sink writers"
+                                    + " created (%d at the start); whole answers %d ms after it was back%n",
+                            events.size(), writtenBefore, WriterCount.CREATED.get(), 3 * PARTITIONS, wholeAfterMillis);
+                    assertDegradedAnswers(during, DEGRADED_AFTER_MILLIS);
+                    WindowedCountAssertions.assertEveryWindowedCountMatches(store, events, REGISTRY);
+                } finally {
+                    if (!running.getJobExecutionResult().isDone()) {
+                        running.cancel().get(1, TimeUnit.MINUTES);
                     }
-                });
-
-                await("the job writes to the store", Duration.ofMinutes(2),
-                        () -> processed(reader) >= events.size() / 5);
-                assertThat(askFor(api, "u1", "u2", "u3")).as("answers before the outage").allMatch(Answer::whole);
-
-                assertThat(publishing).as("events still stream when the store stops").isNotDone();
-                long writtenBefore = processed(reader);
-                List<Answer> during = duringOutage(postgres, api);
-                assertThat(publishing).as("events still stream when the store is back").isNotDone();
-                long back = System.nanoTime();
-                await("whole answers once the store is back", Duration.ofMinutes(1),
-                        () -> askFor(api, "u1", "u250").stream().allMatch(Answer::whole));
-                long wholeAfterMillis = (System.nanoTime() - back) / 1_000_000;
-
-                publishing.get(2, TimeUnit.MINUTES);
-                running.getJobExecutionResult().get(5, TimeUnit.MINUTES);
-
-                System.out.printf("store outage: %d events, %d in the store when it stopped; %d sink writers created"
-                                + " (%d at the start); whole answers %d ms after it was back%n", events.size(),
-                        writtenBefore, WriterCount.CREATED.get(), 3 * PARTITIONS, wholeAfterMillis);
-                assertDegradedAnswers(during, DEGRADED_AFTER_MILLIS);
-                WindowedCountAssertions.assertEveryWindowedCountMatches(store, events, REGISTRY);
+                }
             }
         }
     }
@@ -140,7 +146,7 @@ class StoreOutageTest {
         }
     }
 
-    /** Every answer came in time with a list; those from {@code degradedAfterMillis} on say they are degraded, and why. */
+    /** Every answer came in time with a list; from {@code degradedAfterMillis} on each says it is degraded, and why. */
     private static void assertDegradedAnswers(List<Answer> during, long degradedAfterMillis) {
         during.forEach(answer -> System.out.println("  during the outage: " + answer));
         assertThat(during).as("answers during the outage").isNotEmpty().allSatisfy(answer -> {
