@@ -40,6 +40,8 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
     private static final String ROW_SELECT = "ts, " + Dialect.VALUE_COLUMNS;
     private static final int ATTRIBUTE_CHUNK = 500;
     private static final int RECENT_ITEMS_READ_FACTOR = 4;
+    /** How long a call waits for a pooled connection unless the caller says otherwise; also the startup bound. */
+    private static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
 
     private final String url;
     private final Dialect dialect;
@@ -47,7 +49,8 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
     private final FeatureDerivation derivation;
     private final Clock clock;
 
-    private JdbcFeatureStore(String url, FeatureRegistry registry, Clock clock, int poolSize) {
+    private JdbcFeatureStore(String url, FeatureRegistry registry, Clock clock, int poolSize,
+                             Duration connectionTimeout) {
         this.url = url;
         this.dialect = Dialect.forUrl(url);
         this.derivation = new FeatureDerivation(registry);
@@ -57,8 +60,9 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
         config.setDriverClassName(dialect.driverClassName());
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("feature-store");
-        config.setConnectionTimeout(10_000);
-        config.setInitializationFailTimeout(10_000);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        config.setValidationTimeout(Math.min(config.getValidationTimeout(), connectionTimeout.toMillis()));
+        config.setInitializationFailTimeout(DEFAULT_CONNECTION_TIMEOUT.toMillis());
         try {
             this.dataSource = new HikariDataSource(config);
         } catch (RuntimeException e) {
@@ -73,7 +77,18 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
     }
 
     public static JdbcFeatureStore open(String url, FeatureRegistry registry, Clock clock, int poolSize) {
-        return new JdbcFeatureStore(withWriteSettings(url), registry, clock, poolSize);
+        return open(url, registry, clock, poolSize, DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    /**
+     * @param connectionTimeout how long a read or write waits for a connection before it fails with
+     *                          {@link StoreUnavailableException}. While the database is down every call waits this
+     *                          long, so a request path that can serve without the store wants it short. Opening
+     *                          the store still waits up to 10 s for the database.
+     */
+    public static JdbcFeatureStore open(String url, FeatureRegistry registry, Clock clock, int poolSize,
+                                        Duration connectionTimeout) {
+        return new JdbcFeatureStore(withWriteSettings(url), registry, clock, poolSize, connectionTimeout);
     }
 
     /** PostgreSQL rewrites batched inserts into multi-row statements only when asked to (several times faster). */

@@ -31,6 +31,13 @@ public final class RankerApi implements AutoCloseable {
      */
     static final Duration FEATURE_MAX_AGE = Duration.ofSeconds(120);
 
+    /**
+     * How long a request waits for a store connection before it ranks with held features or the registry's
+     * defaults (degraded). The store pool's default, 10 s, made every request wait 10 s per read while the database
+     * was down: answers took 20 s, past any client's timeout (StoreOutageTest).
+     */
+    static final Duration STORE_CONNECTION_TIMEOUT = Duration.ofSeconds(1);
+
     private final Vertx vertx;
     private final JdbcFeatureStore store;
     private final KafkaProducer<String, String> producer;
@@ -61,7 +68,8 @@ public final class RankerApi implements AutoCloseable {
         ServingModels models = null;
         Trending trending = null;
         try {
-            store = JdbcFeatureStore.open(config.storeUrl(), registry);
+            store = JdbcFeatureStore.open(config.storeUrl(), registry, Clock.systemUTC(), 4,
+                    STORE_CONNECTION_TIMEOUT);
             producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
                     ProducerConfig.ACKS_CONFIG, "all",

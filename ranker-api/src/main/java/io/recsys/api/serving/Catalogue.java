@@ -2,6 +2,7 @@ package io.recsys.api.serving;
 
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.StoreUnavailableException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +29,19 @@ public final class Catalogue {
     private final JdbcFeatureStore store;
     private final Map<String, Held> categories = new ConcurrentHashMap<>();
 
+    /** The category of each item that has one; {@code failure} says why some items could not be looked up. */
+    public record Lookup(Map<String, String> categories, String failure) {
+    }
+
     public Catalogue(JdbcFeatureStore store) {
         this.store = store;
     }
 
-    /** Category per item, for the items that have one. A store failure leaves items without categories. */
-    public Map<String, String> categories(List<String> items) {
+    /**
+     * Category per item, for the items that have one. A store failure leaves the items not held without categories
+     * (they are looked up again on the next request) and is returned as the failure.
+     */
+    public Lookup categories(List<String> items) {
         Map<String, String> result = new HashMap<>(items.size() * 2);
         List<String> missing = new ArrayList<>();
         long now = System.currentTimeMillis();
@@ -46,7 +54,12 @@ public final class Catalogue {
             }
         }
         if (!missing.isEmpty()) {
-            Map<String, ItemAttributes> read = store.itemAttributes(missing);
+            Map<String, ItemAttributes> read;
+            try {
+                read = store.itemAttributes(missing);
+            } catch (StoreUnavailableException e) {
+                return new Lookup(result, "item categories unavailable: " + e.getMessage());
+            }
             if (categories.size() > MAX_HELD) {
                 categories.clear();
             }
@@ -59,6 +72,6 @@ public final class Catalogue {
                 }
             }
         }
-        return result;
+        return new Lookup(result, null);
     }
 }

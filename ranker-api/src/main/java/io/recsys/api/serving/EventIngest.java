@@ -93,11 +93,17 @@ public final class EventIngest {
         }
         List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
         try {
-            for (Event event : events) {
-                sends.add(producer.send(new ProducerRecord<>(Topics.EVENTS, event.userId(),
-                        EventCodec.encode(event))));
-            }
             long deadline = System.currentTimeMillis() + ACK_TIMEOUT_MILLIS;
+            for (Event event : events) {
+                Future<RecordMetadata> send = producer.send(new ProducerRecord<>(Topics.EVENTS, event.userId(),
+                        EventCodec.encode(event)));
+                if (send.isDone()) {
+                    // refused before it was sent: no metadata or no buffer within max.block.ms. Each further send
+                    // would wait as long again, so the batch fails now rather than after max.block.ms per event.
+                    send.get();
+                }
+                sends.add(send);
+            }
             for (Future<RecordMetadata> send : sends) {
                 send.get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
             }

@@ -32,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Re-reading every held entity each {@code refreshAfter} instead cost more than the store can give on 2 cores once
  * a catalogue of 100k items is in use (docs/benchmarks.md). When the store fails, the request is served from what is
- * held and the registry's defaults for the rest, and says it is degraded.
+ * held and the registry's defaults for the rest, and says it is degraded; so does a request served entirely from
+ * what is held once the store has not answered a look for a few refresh intervals, since its values are no longer
+ * known to be current.
  */
 public final class LiveFeatures implements AutoCloseable {
 
@@ -65,6 +67,9 @@ public final class LiveFeatures implements AutoCloseable {
     /** Writes already acted on, per entity, within the look-back: so one write is re-read once, not every look. */
     private final Map<EntityKey, Long> writesSeen = new HashMap<>();
     private long newestWrite = Long.MIN_VALUE;
+    /** When the store last answered a look: held values are known current only while it keeps answering. */
+    private volatile long lastLook = System.currentTimeMillis();
+    private final long unconfirmedAfterMillis;
     private final ScheduledExecutorService refresher;
 
     /**
@@ -78,6 +83,7 @@ public final class LiveFeatures implements AutoCloseable {
         this.metrics = metrics;
         this.refreshAfterMillis = refreshAfter.toMillis();
         this.maxAgeMillis = Math.max(maxAge.toMillis(), refreshAfterMillis);
+        this.unconfirmedAfterMillis = Math.max(3_000, STALE_FACTOR * refreshAfterMillis);
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "feature-refresh");
             thread.setDaemon(true);
@@ -105,8 +111,13 @@ public final class LiveFeatures implements AutoCloseable {
         }
         metrics.cacheHits.inc(entities.size() - missing.size());
         metrics.cacheMisses.inc(missing.size());
+        long silentFor = now - lastLook;
         if (missing.isEmpty()) {
-            return new Read(vectors, false, null);
+            // held values may have changed in the store unseen if it stopped answering the looks
+            return silentFor > unconfirmedAfterMillis
+                    ? new Read(vectors, true, "feature store unavailable for " + silentFor / 1000
+                    + " s: serving the features held before")
+                    : new Read(vectors, false, null);
         }
         try {
             Map<EntityKey, FeatureVector> fresh = store.readLatest(missing);
@@ -137,6 +148,7 @@ public final class LiveFeatures implements AutoCloseable {
     private void refresh() {
         try {
             queueWritten();
+            lastLook = System.currentTimeMillis();
             while (!stale.isEmpty()) {
                 List<EntityKey> batch = new ArrayList<>(REFRESH_BATCH);
                 for (Iterator<EntityKey> it = stale.keySet().iterator(); it.hasNext() && batch.size() < REFRESH_BATCH; ) {

@@ -132,7 +132,11 @@ public final class RecommendationService {
 
         // features
         timer = metrics.requestDuration.labels("features").startTimer();
-        Map<String, String> categories = catalogue.categories(candidates);
+        Catalogue.Lookup lookup = catalogue.categories(candidates);
+        if (lookup.failure() != null) {
+            degradedReasons.add(lookup.failure());
+        }
+        Map<String, String> categories = lookup.categories();
         List<EntityKey> keys = new ArrayList<>(candidates.size() + 8);
         for (String item : candidates) {
             keys.add(EntityKey.item(item));

@@ -1,0 +1,278 @@
+package io.recsys.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.recsys.jobs.features.FeatureJob;
+import io.recsys.jobs.features.FeatureJobRunner;
+import io.recsys.jobs.features.FeatureJobSettings;
+import io.recsys.jobs.features.FeatureStoreSink;
+import io.recsys.jobs.features.KafkaEndpoints;
+import io.recsys.jobs.features.StoreRecord;
+import io.recsys.jobs.replay.EventPublisher;
+import io.recsys.jobs.testing.KafkaTestTopics;
+import io.recsys.jobs.testing.WindowedCountAssertions;
+import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.schema.event.Event;
+import io.recsys.schema.event.ItemAttributes;
+import io.recsys.schema.feature.Counters;
+import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.schema.feature.FeatureRow;
+import io.recsys.simulator.Simulator;
+import io.recsys.simulator.SimulatorConfig;
+import io.recsys.store.JdbcFeatureStore;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The feature store (a PostgreSQL server of the test's own) is stopped for 30 s while events stream through Kafka
+ * into the feature job, with the ranker API serving on the same store. The job rides the outage out with the
+ * embedded default's restart strategy ({@link FeatureJobSettings#defaults}) and afterwards every windowed count
+ * equals a brute-force count of the log; meanwhile the API answers every request 200 within a client's timeout,
+ * flagged {@code "degraded": true} with the reason, and once the store is back its answers are whole again.
+ */
+class StoreOutageTest {
+
+    private static final FeatureRegistry REGISTRY = FeatureRegistry.load();
+    private static final int PARTITIONS = 2;
+    private static final Duration OUTAGE = Duration.ofSeconds(30);
+    /** ~11k events at this rate stream for ~70 s: the outage starts ~15 s in and ends with ~25 s still to come. */
+    private static final int REQUESTS = 1_000;
+    private static final double EVENTS_PER_SECOND = 150;
+    /** How long a client waits for an answer; the API must answer within it, outage or not. */
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(5);
+    /** Answers from this far into the outage on must say they are degraded (held values may serve before). */
+    private static final long DEGRADED_AFTER_MILLIS = 5_000;
+
+    @Test
+    void aThirtySecondStoreOutageLosesNoCountAndTheApiAnswersDegradedThroughIt(@TempDir Path dir) throws Exception {
+        try (PrivatePostgres postgres = PrivatePostgres.start("recsys");
+             EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
+            String store = postgres.jdbcUrl("recsys");
+            String bootstrap = kafka.bootstrapServers();
+            Simulator simulator = new Simulator(SimulatorConfig.small(17).withRequestGap(Duration.ofSeconds(20)));
+            List<Event> events = simulator.history(REQUESTS);
+            String eventsTopic = KafkaTestTopics.create(bootstrap, "events", PARTITIONS);
+            String catalogueTopic = KafkaTestTopics.create(bootstrap, "items", 1);
+            KafkaTestTopics.publish(bootstrap, catalogueTopic, 1,
+                    simulator.catalogue().stream().map(ItemAttributes::toJson).toList());
+
+            try (ApiUnderTest api = ApiUnderTest.start(dir, store, bootstrap, REGISTRY, CLIENT_TIMEOUT);
+                 JdbcFeatureStore reader = JdbcFeatureStore.open(store, REGISTRY)) {
+                WriterCount.reset();
+                FeatureJob job = new FeatureJob(
+                        KafkaEndpoints.events(bootstrap, eventsTopic, KafkaTestTopics.zeros(eventsTopic, PARTITIONS),
+                                endOffsets(eventsTopic, events)),
+                        KafkaEndpoints.catalogueUpToNow(bootstrap, catalogueTopic),
+                        new WriterCount(new FeatureStoreSink(store, REGISTRY, 500, 50)),
+                        KafkaEndpoints.sink(bootstrap, KafkaTestTopics.create(bootstrap, "dlq", 1)), REGISTRY);
+                // the embedded default's restart strategy; checkpoints as often as the failover tests take them
+                FeatureJobSettings settings = FeatureJobSettings.defaults(dir.resolve("checkpoints"))
+                        .withCheckpointInterval(Duration.ofSeconds(1));
+                JobClient running = FeatureJobRunner.local(0).start(job, settings, "store-outage");
+                try {
+                    CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
+                        try (EventPublisher publisher = new EventPublisher(bootstrap, eventsTopic, PARTITIONS)) {
+                            publisher.publish(events, EVENTS_PER_SECOND, sent -> { });
+                        }
+                    });
+
+                    await("the job writes to the store", Duration.ofMinutes(2),
+                            () -> processed(reader) >= events.size() / 5);
+                    assertThat(askFor(api, "u1", "u2", "u3")).as("answers before the outage").allMatch(Answer::whole);
+
+                    assertThat(publishing).as("events still stream when the store stops").isNotDone();
+                    long writtenBefore = processed(reader);
+                    List<Answer> during = duringOutage(postgres, api);
+                    assertThat(publishing).as("events still stream when the store is back").isNotDone();
+                    long back = System.nanoTime();
+                    await("whole answers once the store is back", Duration.ofMinutes(1),
+                            () -> askFor(api, "u1", "u250").stream().allMatch(Answer::whole));
+                    long wholeAfterMillis = (System.nanoTime() - back) / 1_000_000;
+
+                    publishing.get(2, TimeUnit.MINUTES);
+                    running.getJobExecutionResult().get(5, TimeUnit.MINUTES);
+
+                    System.out.printf("store outage: %d events, %d in the store when it stopped; %d sink writers"
+                                    + " created (%d at the start); whole answers %d ms after it was back%n",
+                            events.size(), writtenBefore, WriterCount.CREATED.get(), 3 * PARTITIONS, wholeAfterMillis);
+                    assertDegradedAnswers(during, DEGRADED_AFTER_MILLIS);
+                    WindowedCountAssertions.assertEveryWindowedCountMatches(store, events, REGISTRY);
+                } finally {
+                    if (!running.getJobExecutionResult().isDone()) {
+                        running.cancel().get(1, TimeUnit.MINUTES);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The catalogue's categories and the features of a fresh API are read on the first requests: with the store
+     * gone before any request, nothing is held, and everything must come from the bundle and the registry.
+     */
+    @Test
+    void anApiThatHasServedNothingYetAnswersDegradedWhileTheStoreIsDown(@TempDir Path dir) throws Exception {
+        try (PrivatePostgres postgres = PrivatePostgres.start("recsys");
+             EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+             ApiUnderTest api = ApiUnderTest.start(dir, postgres.jdbcUrl("recsys"), kafka.bootstrapServers(),
+                     REGISTRY, CLIENT_TIMEOUT)) {
+            postgres.stop();
+            List<Answer> during = askFor(api, "u1", "u101");
+            postgres.start();
+            await("whole answers once the store is back", Duration.ofMinutes(1),
+                    () -> askFor(api, "u1", "u101").stream().allMatch(Answer::whole));
+            assertDegradedAnswers(during, 0);
+        }
+    }
+
+    /** Every answer came in time with a list; from {@code degradedAfterMillis} on each says it is degraded, and why. */
+    private static void assertDegradedAnswers(List<Answer> during, long degradedAfterMillis) {
+        during.forEach(answer -> System.out.println("  during the outage: " + answer));
+        assertThat(during).as("answers during the outage").isNotEmpty().allSatisfy(answer -> {
+            assertThat(answer.status()).as("%s", answer).isEqualTo(200);
+            assertThat(answer.items()).as("%s", answer).isPositive();
+        });
+        assertThat(during.stream().filter(answer -> answer.atMillis() >= degradedAfterMillis))
+                .as("answers %d ms or more into the outage are degraded and say why", degradedAfterMillis)
+                .isNotEmpty()
+                .allSatisfy(answer -> {
+                    assertThat(answer.degraded()).as("%s", answer).isTrue();
+                    assertThat(answer.reasons()).as("%s", answer).anyMatch(r -> r.contains("feature store"));
+                });
+    }
+
+    /**
+     * Stops the store for {@link #OUTAGE} and starts it again. Meanwhile another thread asks for a list about once a
+     * second, taking turns between users asked before (features held) and users never seen (registry defaults), so
+     * slow answers cannot stretch the outage; returns the answers that came back before the store did.
+     */
+    private static List<Answer> duringOutage(PrivatePostgres postgres, ApiUnderTest api) throws Exception {
+        postgres.stop();
+        long stopped = System.nanoTime();
+        AtomicBoolean over = new AtomicBoolean();
+        FutureTask<List<Answer>> asking = new FutureTask<>(() -> {
+            List<Answer> answers = new ArrayList<>();
+            for (int i = 0; !over.get(); i++) {
+                String userId = i % 2 == 0 ? "u" + (1 + i / 2 % 3) : "u" + (100 + i);
+                long at = (System.nanoTime() - stopped) / 1_000_000;
+                Answer answer = ask(api, userId, at);
+                if (at + answer.millis() < OUTAGE.toMillis()) {
+                    answers.add(answer);
+                }
+                Thread.sleep(1_000);
+            }
+            return answers;
+        });
+        new Thread(asking, "outage-probe").start();
+        Thread.sleep(OUTAGE.toMillis());
+        postgres.start();
+        over.set(true);
+        return asking.get(CLIENT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+    }
+
+    /** One answer of the API; {@code atMillis}: how far into the outage it was asked for. */
+    private record Answer(int status, boolean degraded, List<String> reasons, int items, long millis,
+                          long atMillis) {
+        boolean whole() {
+            return status == 200 && !degraded;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("at %5d ms: %d in %d ms, %d items, degraded %s %s", atMillis, status, millis, items,
+                    degraded, reasons);
+        }
+    }
+
+    private static Answer ask(ApiUnderTest api, String userId, long atMillis) {
+        ApiUnderTest.Answer answer;
+        try {
+            answer = api.recommend(userId);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("asking for " + userId + " failed", e);
+        }
+        if (answer.status() != 200) {
+            System.out.println("  " + userId + ": " + answer);
+            return new Answer(answer.status(), false, List.of(), 0, answer.millis(), atMillis);
+        }
+        JsonNode body = answer.json();
+        List<String> reasons = new ArrayList<>();
+        body.path("degraded_reasons").forEach(reason -> reasons.add(reason.asText()));
+        return new Answer(200, body.get("degraded").asBoolean(), reasons, body.get("items").size(), answer.millis(),
+                atMillis);
+    }
+
+    private static List<Answer> askFor(ApiUnderTest api, String... users) {
+        List<Answer> answers = new ArrayList<>();
+        for (String userId : users) {
+            answers.add(ask(api, userId, 0));
+        }
+        return answers;
+    }
+
+    /** Where the publisher will have put every event: it partitions by user, so the counts are known beforehand. */
+    private static Map<TopicPartition, Long> endOffsets(String topic, List<Event> events) {
+        Map<TopicPartition, Long> ends = new HashMap<>(KafkaTestTopics.zeros(topic, PARTITIONS));
+        for (Event event : events) {
+            ends.merge(new TopicPartition(topic, EventPublisher.partitionOf(event, PARTITIONS)), 1L, Long::sum);
+        }
+        return ends;
+    }
+
+    private static long processed(JdbcFeatureStore store) {
+        Counters c = store.latestRow(EntityKey.GLOBAL).map(FeatureRow::counters).orElse(Counters.ZERO);
+        return c.impressions() + c.clicks() + c.views() + c.addToCarts() + c.purchases();
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** The real sink; counts the writers Flink creates, one per sink subtask per (re)start of the job. */
+    static final class WriterCount implements Sink<StoreRecord> {
+        static final AtomicInteger CREATED = new AtomicInteger();
+
+        private final Sink<StoreRecord> delegate;
+
+        WriterCount(Sink<StoreRecord> delegate) {
+            this.delegate = delegate;
+        }
+
+        static void reset() {
+            CREATED.set(0);
+        }
+
+        @Override
+        public SinkWriter<StoreRecord> createWriter(WriterInitContext context) throws IOException {
+            CREATED.incrementAndGet();
+            return delegate.createWriter(context);
+        }
+    }
+}
