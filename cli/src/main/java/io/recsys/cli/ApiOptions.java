@@ -53,15 +53,29 @@ final class ApiOptions {
     @Option(names = "--block", split = ",", description = "Items never to recommend (comma-separated).")
     Set<String> blocked = Set.of();
 
+    @Option(names = "--tls-cert", description = "PEM certificate chain: serve HTTPS (with --tls-key). Default: HTTP.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
+    Path tlsKey;
+
     ApiConfig config(Path bundlesDir, String storeUrl, String kafkaBootstrap) {
         if (bodyLimit <= 0 || maxInFlight <= 0 || maxQueueMillis <= 0 || workers <= 0 || candidates <= 0
                 || rerankHead < 0) {
             throw new IllegalArgumentException("--body-limit, --max-in-flight, --max-queue-ms, --workers and"
                     + " --candidates must be positive, --rerank-head zero or more");
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither for HTTP");
+        }
+        for (Path file : tlsCert == null ? java.util.List.<Path>of() : java.util.List.of(tlsCert, tlsKey)) {
+            if (!java.nio.file.Files.isReadable(file)) {
+                throw new IllegalArgumentException("cannot read " + file);
+            }
+        }
         String token = System.getenv(adminTokenEnv);
         return new ApiConfig(host, port, bodyLimit, token == null || token.isBlank() ? null : token, corsOrigin,
                 bundlesDir, storeUrl, kafkaBootstrap, maxInFlight, workers, maxQueueMillis, 1000, candidates, rerankHead, 0.1,
-                blocked);
+                blocked, tlsCert == null ? null : new ApiConfig.Tls(tlsCert, tlsKey));
     }
 }

@@ -17,11 +17,25 @@ import java.util.Set;
  * @param rerankHead      how many of the GBDT's top the ONNX reranker reorders
  * @param diversity       MMR weight of the penalty for repeating a category (0 turns diversity off)
  * @param blockedItems    items never recommended
+ * @param tls             the certificate and key to serve HTTPS with; null serves plain HTTP
  */
 public record ApiConfig(String host, int port, long bodyLimitBytes, String adminToken, String corsOrigin,
                         Path bundlesDir, String storeUrl, String kafkaBootstrap, int maxInFlight, int workers,
                         long maxQueueMillis, long featureCacheMillis, int candidates, int rerankHead, double diversity,
-                        Set<String> blockedItems) {
+                        Set<String> blockedItems, Tls tls) {
+
+    /** A PEM certificate chain and its PEM private key (PKCS#8 or PKCS#1), as a Kubernetes TLS Secret holds them. */
+    public record Tls(Path certificate, Path privateKey) {
+    }
+
+    /** Plain HTTP. */
+    public ApiConfig(String host, int port, long bodyLimitBytes, String adminToken, String corsOrigin,
+                     Path bundlesDir, String storeUrl, String kafkaBootstrap, int maxInFlight, int workers,
+                     long maxQueueMillis, long featureCacheMillis, int candidates, int rerankHead, double diversity,
+                     Set<String> blockedItems) {
+        this(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap, maxInFlight,
+                workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems, null);
+    }
 
     public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -33,11 +47,18 @@ public record ApiConfig(String host, int port, long bodyLimitBytes, String admin
     public ApiConfig withPort(int newPort) {
         return new ApiConfig(host, newPort, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl,
                 kafkaBootstrap, maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems);
+                blockedItems, tls);
     }
 
     public ApiConfig withAdminToken(String token) {
         return new ApiConfig(host, port, bodyLimitBytes, token, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
-                maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems);
+                maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
+                tls);
+    }
+
+    public ApiConfig withTls(Tls value) {
+        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
+                maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
+                value);
     }
 }

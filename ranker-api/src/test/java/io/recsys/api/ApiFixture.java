@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** A running API on an embedded broker, a fresh embedded store and bundles trained on synthetic data. */
 final class ApiFixture implements AutoCloseable {
@@ -33,6 +34,11 @@ final class ApiFixture implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ApiFixture(Path dir) throws Exception {
+        this(dir, config -> config);
+    }
+
+    /** The same, with {@code adjust} applied to the API's configuration. */
+    ApiFixture(Path dir, UnaryOperator<ApiConfig> adjust) throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         Topics.ensure(kafka.bootstrapServers(), 2);
         String storeUrl = TestDatabases.freshH2();
@@ -50,7 +56,7 @@ final class ApiFixture implements AutoCloseable {
         bundles.promote("v1");
         ApiConfig config = new ApiConfig("127.0.0.1", 0, 64 * 1024, TOKEN, null, bundles.root(), storeUrl,
                 kafka.bootstrapServers(), 64, 2, 5_000, 200, 100, 20, 0.1, java.util.Set.of("i13"));
-        api = RankerApi.start(config, REGISTRY);
+        api = RankerApi.start(adjust.apply(config), REGISTRY);
     }
 
     static void writeBundle(Path root, String version, long seed) throws Exception {

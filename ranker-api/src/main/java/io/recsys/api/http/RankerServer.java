@@ -21,6 +21,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -143,6 +144,11 @@ public final class RankerServer implements AutoCloseable {
             int port = config.port() == 0 ? freePort() : config.port();
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(port)
                     .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(16 * 1024);
+            if (config.tls() != null) {
+                options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(config.tls().certificate().toString())
+                        .setKeyPath(config.tls().privateKey().toString()));
+            }
             return vertx.deployVerticle(() -> new VerticleBase() {
                 @Override
                 public Future<?> start() {
