@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  *
  * <p>Everything lives under one directory: {@code flink-conf/config.yaml} (the project's flink-conf/config.yaml),
  * {@code flink-cluster.properties} (addresses and the overrides given to every process), {@code jobmanager.pid},
- * {@code taskmanager-<n>.pid}, {@code logs/flink-*.log}, {@code checkpoints/}, {@code savepoints/}. Processes outlive the JVM
- * that started them; {@link #stop} ends them.
+ * {@code taskmanager-<n>.pid}, {@code logs/flink-*.log}, {@code checkpoints/}, {@code savepoints/}. Processes
+ * outlive the JVM that started them; {@link #stop} ends them.
  */
 public final class StandaloneCluster {
 
@@ -103,7 +103,7 @@ public final class StandaloneCluster {
                     + running.get().pid() + "); stop it first with: ./recsys cluster stop --data-dir " + directory);
         }
         Files.createDirectories(configDirectory());
-        Files.createDirectories(directory.resolve("logs"));
+        Files.createDirectories(logDirectory());
         Files.createDirectories(directory.resolve("flink-tmp"));
         copyConfiguration();
 
@@ -134,11 +134,6 @@ public final class StandaloneCluster {
         return restAddress;
     }
 
-    /** Starts TaskManager number {@code n} (again, after it was killed) with the cluster's settings. */
-    public void startTaskManager(int n) throws IOException, InterruptedException {
-        startTaskManager(n, overrides());
-    }
-
     private void startTaskManager(int n, Map<String, String> overrides) throws IOException, InterruptedException {
         Map<String, String> own = new LinkedHashMap<>(overrides);
         own.put("taskmanager.resource-id", taskManagerId(n));
@@ -153,16 +148,7 @@ public final class StandaloneCluster {
 
     /** The pid of a TaskManager started by this directory's cluster. */
     public long taskManagerPid(int n) throws IOException {
-        return Long.parseLong(Files.readString(pidFile("taskmanager-" + n)).trim());
-    }
-
-    /** The REST address written by {@link #start}, if a cluster was started from this directory. */
-    public Optional<String> restAddress() throws IOException {
-        Path file = directory.resolve(PROPERTIES_FILE);
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(readProperties().getProperty("rest.address"));
+        return readPid(pidFile("taskmanager-" + n));
     }
 
     /**
@@ -182,32 +168,36 @@ public final class StandaloneCluster {
                 process.destroyForcibly();
             }
         }
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path pid : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
-                Files.delete(pid);
-            }
-        } catch (java.nio.file.NoSuchFileException e) {
-            return 0;
+        for (Path pid : pidFiles()) {
+            Files.delete(pid);
         }
         return processes.size();
     }
 
     /** Processes named by pid files here that are still alive and still Java. */
     List<ProcessHandle> runningProcesses() throws IOException {
+        List<ProcessHandle> alive = new ArrayList<>();
+        for (Path pid : pidFiles()) {
+            // a pid file left by a crash may name a pid the system has since reused: only a java process counts
+            ProcessHandle.of(readPid(pid))
+                    .filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                    .ifPresent(alive::add);
+        }
+        return alive;
+    }
+
+    private List<Path> pidFiles() throws IOException {
         if (!Files.isDirectory(directory)) {
             return List.of();
         }
-        List<ProcessHandle> alive = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path pid : files.filter(f -> f.getFileName().toString().endsWith(".pid")).sorted().toList()) {
-                // a pid file left by a crash may name a pid the system has since reused: only a java process counts
-                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()))
-                        .filter(ProcessHandle::isAlive)
-                        .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
-                        .ifPresent(alive::add);
-            }
+            return files.filter(f -> f.getFileName().toString().endsWith(".pid")).sorted().toList();
         }
-        return alive;
+    }
+
+    private static long readPid(Path pidFile) throws IOException {
+        return Long.parseLong(Files.readString(pidFile).trim());
     }
 
     private void launch(String name, String mainClass, List<String> resourceParameters,
@@ -217,7 +207,7 @@ public final class StandaloneCluster {
         command.add(javaExecutable());
         command.addAll(splitJvmFlags(resourceParameters.get(0)));
         command.addAll(JAVA_17_OPENS);
-        command.add("-Dlog.file=" + directory.resolve("logs").resolve("flink-" + name + ".log"));
+        command.add("-Dlog.file=" + logDirectory().resolve("flink-" + name + ".log"));
         command.add("-Dlog4j.configurationFile=" + configDirectory().resolve("log4j.properties").toUri());
         command.add("-classpath");
         command.add(classpath());
@@ -226,15 +216,12 @@ public final class StandaloneCluster {
         command.add(configDirectory().toString());
         // the memory settings BashJavaUtils derived, then ours: later -D wins
         command.addAll(splitJvmFlags(resourceParameters.get(1)));
-        overrides.forEach((key, value) -> {
-            command.add("-D");
-            command.add(key + "=" + value);
-        });
+        command.addAll(dynamicProperties(overrides));
         command.addAll(extraArguments);
         Process process = new ProcessBuilder(command)
                 .directory(directory.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("logs").resolve("flink-" + name + ".out")
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDirectory().resolve("flink-" + name + ".out")
                         .toFile()))
                 .redirectErrorStream(true)
                 .start();
@@ -249,10 +236,7 @@ public final class StandaloneCluster {
             throws IOException, InterruptedException {
         List<String> invocation = new ArrayList<>(List.of(javaExecutable(), "-classpath", classpath(),
                 BASH_JAVA_UTILS, command, "--configDir", configDirectory().toString()));
-        overrides.forEach((key, value) -> {
-            invocation.add("-D");
-            invocation.add(key + "=" + value);
-        });
+        invocation.addAll(dynamicProperties(overrides));
         Process process = new ProcessBuilder(invocation).redirectErrorStream(true).start();
         String output;
         try (InputStream in = process.getInputStream()) {
@@ -276,7 +260,7 @@ public final class StandaloneCluster {
         while (System.nanoTime() < deadline) {
             if (!pidAlive("jobmanager")) {
                 throw new IllegalStateException("the JobManager exited during start-up; see "
-                        + directory.resolve("logs"));
+                        + logDirectory());
             }
             try {
                 int registered = rest.overview().path("taskmanagers").asInt();
@@ -290,13 +274,12 @@ public final class StandaloneCluster {
             Thread.sleep(250);
         }
         throw new TimeoutException("the cluster was not ready within " + timeout + " (" + last + "); logs in "
-                + directory.resolve("logs"));
+                + logDirectory());
     }
 
     private boolean pidAlive(String name) throws IOException {
         Path file = pidFile(name);
-        return Files.exists(file) && ProcessHandle.of(Long.parseLong(Files.readString(file).trim()))
-                .map(ProcessHandle::isAlive).orElse(false);
+        return Files.exists(file) && ProcessHandle.of(readPid(file)).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private void copyConfiguration() throws IOException {
@@ -322,22 +305,8 @@ public final class StandaloneCluster {
         }
     }
 
-    private Properties readProperties() throws IOException {
-        Properties properties = new Properties();
-        try (var in = Files.newBufferedReader(directory.resolve(PROPERTIES_FILE))) {
-            properties.load(in);
-        }
-        return properties;
-    }
-
-    private Map<String, String> overrides() throws IOException {
-        Map<String, String> overrides = new LinkedHashMap<>();
-        readProperties().forEach((key, value) -> {
-            if (key.toString().startsWith("override.")) {
-                overrides.put(key.toString().substring("override.".length()), value.toString());
-            }
-        });
-        return overrides;
+    private Path logDirectory() {
+        return directory.resolve("logs");
     }
 
     private Path configDirectory() {
@@ -356,6 +325,16 @@ public final class StandaloneCluster {
 
     private String classpath() throws IOException {
         return String.join(java.io.File.pathSeparator, jars().stream().map(Path::toString).toList());
+    }
+
+    /** Settings as Flink's entry points take them on the command line: {@code -D key=value} each. */
+    private static List<String> dynamicProperties(Map<String, String> settings) {
+        List<String> arguments = new ArrayList<>();
+        settings.forEach((key, value) -> {
+            arguments.add("-D");
+            arguments.add(key + "=" + value);
+        });
+        return arguments;
     }
 
     private static List<String> splitJvmFlags(String flags) {
