@@ -3,7 +3,6 @@ package io.recsys.jobs.features;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -17,8 +16,8 @@ import java.util.Map;
 /**
  * Keyed by request id: counts impressions and clicks per experiment arm, so each arm's CTR comes out of the job as
  * the counters {@code impressions} and {@code clicks} in the metric group {@code arm=<arm>} (Prometheus:
- * {@code flink_taskmanager_job_task_operator_arm_impressions{arm}} and {@code ..._arm_clicks{arm}}). Impressions carry their arm; a click
- * carries only the request id, so the arm of the request's impressions is remembered for {@code attributionWindow}.
+ * {@code flink_taskmanager_job_task_operator_arm_impressions{arm}} and {@code ..._arm_clicks{arm}}). Impressions
+ * carry their arm; a click carries only the request id, so the arm of the request's impressions is remembered for {@code attributionWindow}.
  * A click whose request showed no arm within that window is counted in {@code arm_clicks_unattributed}.
  */
 public class ArmAttribution extends KeyedProcessFunction<String, Event, Void> {
@@ -40,11 +39,7 @@ public class ArmAttribution extends KeyedProcessFunction<String, Event, Void> {
     @Override
     public void open(OpenContext openContext) {
         ValueStateDescriptor<String> descriptor = new ValueStateDescriptor<>("arm", String.class);
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(attributionWindow)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1_000)
-                .build());
+        descriptor.enableTimeToLive(StateExpiry.afterLastWrite(attributionWindow));
         armOfRequest = getRuntimeContext().getState(descriptor);
         impressionsByArm = new HashMap<>();
         clicksByArm = new HashMap<>();

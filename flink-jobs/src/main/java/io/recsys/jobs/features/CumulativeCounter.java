@@ -75,11 +75,7 @@ public class CumulativeCounter extends KeyedProcessFunction<String, CountedEvent
         lasting = entityState("", null);
         String configured = getRuntimeContext().getGlobalJobParameters().get(USER_STATE_TTL_PARAMETER);
         Duration ttl = configured == null ? userStateTtl : TimeUtils.parseDuration(configured);
-        expiring = ttl.isZero() ? lasting : entityState("user-", StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1_000)
-                .build());
+        expiring = ttl.isZero() ? lasting : entityState("user-", StateExpiry.afterLastWrite(ttl));
         outOfOrder = getRuntimeContext().getMetricGroup().counter("events_out_of_order");
         behindBase = getRuntimeContext().getMetricGroup().counter("events_behind_watermark_dropped");
     }
@@ -104,9 +100,8 @@ public class CumulativeCounter extends KeyedProcessFunction<String, CountedEvent
                 getRuntimeContext().getState(staleDescriptor));
     }
 
-    /** Points the state fields at the current key's set. */
-    private void selectStateOf(String stateKey) {
-        EntityType type = CountedEvent.typeOfStateKey(stateKey);
+    /** Points the state fields at the set of the current key's entity type. */
+    private void selectStateOf(EntityType type) {
         EntityState state = type == EntityType.USER || type == EntityType.USER_CATEGORY ? expiring : lasting;
         base = state.base();
         head = state.head();
@@ -116,7 +111,7 @@ public class CumulativeCounter extends KeyedProcessFunction<String, CountedEvent
 
     @Override
     public void processElement(CountedEvent event, Context ctx, Collector<FeatureRow> out) throws Exception {
-        selectStateOf(ctx.getCurrentKey());
+        selectStateOf(event.entityType());
         long ts = event.ts();
         CounterPoint latest = head.value();
         CounterPoint next;
@@ -153,7 +148,7 @@ public class CumulativeCounter extends KeyedProcessFunction<String, CountedEvent
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<FeatureRow> out) throws Exception {
-        selectStateOf(ctx.getCurrentKey());
+        selectStateOf(CountedEvent.typeOfStateKey(ctx.getCurrentKey()));
         long watermark = ctx.timerService().currentWatermark();
         StaleRange range = stale.value();
         CounterPoint folded = base.value();

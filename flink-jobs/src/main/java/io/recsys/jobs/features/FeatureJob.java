@@ -93,8 +93,8 @@ public final class FeatureJob {
                 .transform("pre-aggregate-global", TypeInformation.of(CountedEvent.class),
                         new GlobalPreAggregation(GLOBAL_FLUSH_INTERVAL_MS)).uid("pre-aggregate-global")
                 .keyBy(CountedEvent::stateKey, Types.STRING)
-                .process(new CumulativeCounter(registry.halfLifeMillis(), registry.userStateTtl())).name("cumulative-counters")
-                .uid("cumulative-counters");
+                .process(new CumulativeCounter(registry.halfLifeMillis(), registry.userStateTtl()))
+                .name("cumulative-counters").uid("cumulative-counters");
         DataStream<Interaction> interactions = unique
                 .filter(event -> event.type().isFeedback()).name("feedback").uid("feedback")
                 .map(event -> new Interaction(event.userId(), event.eventTime(), event.itemId(),
