@@ -3,7 +3,9 @@ package io.recsys.cli;
 import io.recsys.api.ApiConfig;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /** Options of the commands that run the ranker API. */
@@ -68,14 +70,14 @@ final class ApiOptions {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither for HTTP");
         }
-        for (Path file : tlsCert == null ? java.util.List.<Path>of() : java.util.List.of(tlsCert, tlsKey)) {
-            if (!java.nio.file.Files.isReadable(file)) {
+        for (Path file : tlsCert == null ? List.<Path>of() : List.of(tlsCert, tlsKey)) {
+            if (!Files.isReadable(file)) {
                 throw new IllegalArgumentException("cannot read " + file);
             }
         }
         String token = System.getenv(adminTokenEnv);
         return new ApiConfig(host, port, bodyLimit, token == null || token.isBlank() ? null : token, corsOrigin,
-                bundlesDir, storeUrl, kafkaBootstrap, maxInFlight, workers, maxQueueMillis, 1000, candidates, rerankHead, 0.1,
-                blocked, tlsCert == null ? null : new ApiConfig.Tls(tlsCert, tlsKey));
+                bundlesDir, storeUrl, kafkaBootstrap, maxInFlight, workers, maxQueueMillis, 1000, candidates,
+                rerankHead, 0.1, blocked, tlsCert == null ? null : new ApiConfig.Tls(tlsCert, tlsKey));
     }
 }

@@ -76,8 +76,9 @@ final class TrainCommand implements Callable<Integer> {
         KafkaEventLog.Read log;
         try (EmbeddedKafka embedded = kafka.startEmbeddedUnlessExternal(environment.dataDir)) {
             String bootstrap = embedded == null ? kafka.bootstrap : embedded.bootstrapServers();
-            try (ProgressBar bar = Progress.bar("read event log", KafkaEventLog.total(bootstrap, Topics.EVENTS))) {
-                log = KafkaEventLog.read(bootstrap, Topics.EVENTS, untilMillis, bar::stepTo);
+            try (KafkaEventLog events = KafkaEventLog.open(bootstrap, Topics.EVENTS);
+                 ProgressBar bar = Progress.bar("read event log", events.records())) {
+                log = events.read(untilMillis, bar::stepTo);
             }
         }
         System.err.printf("read %d records: %d events before %s, %d refused as invalid, %d duplicate ids%n",
