@@ -142,7 +142,7 @@ final class BenchCommand implements Runnable {
             generated.clear();
             FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, topic, begin, stop),
                     KafkaEndpoints.catalogueUpToNow(bootstrap, Topics.CATALOGUE), environment.storeUrl(), registry,
-                    settings);
+                    settings.sinkBatching());
             long started = System.nanoTime();
             JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "bench-throughput");
             client.getJobExecutionResult().get();
@@ -160,7 +160,8 @@ final class BenchCommand implements Runnable {
                                               FeatureJobSettings settings) throws Exception {
             String topic = freshTopic(bootstrap, "bench.live");
             FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, topic),
-                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), environment.storeUrl(), registry, settings);
+                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), environment.storeUrl(), registry,
+                    settings.sinkBatching());
             JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "bench-freshness");
             List<Long> delays = new ArrayList<>();
             SplittableRandom random = new SplittableRandom(2);

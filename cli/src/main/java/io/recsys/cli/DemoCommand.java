@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             FeatureJobSettings settings = FeatureJobSettings.defaults(environment.checkpoints());
             FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, Topics.EVENTS),
-                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), storeUrl, registry, settings);
+                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), storeUrl, registry, settings.sinkBatching());
             JobClient client = FeatureJobRunner.startLocal(job, settings, metricsPort, "recsys-features");
             try (EventPublisher publisher = new EventPublisher(bootstrap, Topics.EVENTS, 2);
                  JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {

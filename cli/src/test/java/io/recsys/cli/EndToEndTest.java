@@ -59,7 +59,7 @@ class EndToEndTest {
             }
             FeatureJobSettings settings = FeatureJobSettings.defaults(dir.resolve("checkpoints"));
             FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, Topics.EVENTS),
-                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), storeUrl, registry, settings);
+                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), storeUrl, registry, settings.sinkBatching());
             JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "e2e-features");
             try (EventPublisher publisher = new EventPublisher(bootstrap, Topics.EVENTS, 2);
                  JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {

@@ -166,7 +166,7 @@ class ExportedMetricNamesTest {
         FeatureJobSettings settings = FeatureJobSettings.defaults(dir.resolve("checkpoints")).withParallelism(1)
                 .withCheckpointInterval(Duration.ofMillis(500));
         FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, Topics.EVENTS),
-                KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), storeUrl, REGISTRY, settings);
+                KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), storeUrl, REGISTRY, settings.sinkBatching());
         int port = freePort();
         JobClient client = FeatureJobRunner.startLocal(job, settings, port, "metrics-test");
         try {

@@ -59,9 +59,9 @@ public final class FeatureJob {
     /** The production wiring: events and catalogue from Kafka, rows to the store, refusals to the dead-letter topic. */
     public static FeatureJob onKafka(String bootstrapServers, Source<DecodedRecord, ?, ?> events,
                                      Source<String, ?, ?> catalogue, String storeUrl, FeatureRegistry registry,
-                                     FeatureJobSettings settings) {
+                                     SinkBatching sinkBatching) {
         return new FeatureJob(events, catalogue,
-                new FeatureStoreSink(storeUrl, registry, settings.sinkMaxBatch(), settings.sinkFlushIntervalMs()),
+                new FeatureStoreSink(storeUrl, registry, sinkBatching.maxRows(), sinkBatching.flushIntervalMs()),
                 KafkaEndpoints.sink(bootstrapServers, Topics.DEAD_LETTER), registry);
     }
 

@@ -4,7 +4,6 @@ import io.recsys.kafka.Topics;
 import io.recsys.schema.feature.FeatureRegistry;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,8 @@ public final class FeatureJobMain {
         String kafka = options.get("--kafka");
         String store = options.get("--store");
         FeatureRegistry registry = FeatureRegistry.load();
-        // only the sink's batching is read from these settings; the cluster's configuration decides the rest
-        FeatureJobSettings sinkSettings = FeatureJobSettings.defaults(Path.of("unused"));
         FeatureJob job = FeatureJob.onKafka(kafka, KafkaEndpoints.events(kafka, Topics.EVENTS),
-                KafkaEndpoints.catalogue(kafka, Topics.CATALOGUE), store, registry, sinkSettings);
+                KafkaEndpoints.catalogue(kafka, Topics.CATALOGUE), store, registry, SinkBatching.DEFAULT);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         job.build(env);
         env.execute("recsys-features");

@@ -21,7 +21,7 @@ import java.time.Duration;
  */
 public record FeatureJobSettings(int parallelism, String stateBackend, String checkpointDirectory,
                                  Duration checkpointInterval, int restartAttempts, Duration restartDelay,
-                                 int sinkMaxBatch, long sinkFlushIntervalMs, String restoreFrom)
+                                 SinkBatching sinkBatching, String restoreFrom)
         implements Serializable {
 
     /** Key groups, as in flink-conf/config.yaml: fixed by the first savepoint, the ceiling of any rescale. */
@@ -29,32 +29,32 @@ public record FeatureJobSettings(int parallelism, String stateBackend, String ch
 
     public static FeatureJobSettings defaults(Path checkpointDirectory) {
         return new FeatureJobSettings(2, "rocksdb", checkpointDirectory.toAbsolutePath().toUri().toString(),
-                Duration.ofSeconds(10), 10, Duration.ofSeconds(2), 5_000, 100, null);
+                Duration.ofSeconds(10), 10, Duration.ofSeconds(2), SinkBatching.DEFAULT, null);
     }
 
     public FeatureJobSettings withParallelism(int value) {
         return new FeatureJobSettings(value, stateBackend, checkpointDirectory, checkpointInterval, restartAttempts,
-                restartDelay, sinkMaxBatch, sinkFlushIntervalMs, restoreFrom);
+                restartDelay, sinkBatching, restoreFrom);
     }
 
     public FeatureJobSettings withCheckpointInterval(Duration value) {
         return new FeatureJobSettings(parallelism, stateBackend, checkpointDirectory, value, restartAttempts,
-                restartDelay, sinkMaxBatch, sinkFlushIntervalMs, restoreFrom);
+                restartDelay, sinkBatching, restoreFrom);
     }
 
     public FeatureJobSettings withStateBackend(String value) {
         return new FeatureJobSettings(parallelism, value, checkpointDirectory, checkpointInterval, restartAttempts,
-                restartDelay, sinkMaxBatch, sinkFlushIntervalMs, restoreFrom);
+                restartDelay, sinkBatching, restoreFrom);
     }
 
     public FeatureJobSettings withRestartDelay(Duration value) {
         return new FeatureJobSettings(parallelism, stateBackend, checkpointDirectory, checkpointInterval,
-                restartAttempts, value, sinkMaxBatch, sinkFlushIntervalMs, restoreFrom);
+                restartAttempts, value, sinkBatching, restoreFrom);
     }
 
     public FeatureJobSettings withRestoreFrom(String savepointPath) {
         return new FeatureJobSettings(parallelism, stateBackend, checkpointDirectory, checkpointInterval,
-                restartAttempts, restartDelay, sinkMaxBatch, sinkFlushIntervalMs, savepointPath);
+                restartAttempts, restartDelay, sinkBatching, savepointPath);
     }
 
     /** Job-level Flink configuration; cluster-level settings live in flink-conf/. */

@@ -77,7 +77,8 @@ public final class Replay {
         }
         FeatureJob job = FeatureJob.onKafka(bootstrapServers,
                 KafkaEndpoints.events(bootstrapServers, Topics.EVENTS, start, stop),
-                KafkaEndpoints.catalogueUpToNow(bootstrapServers, Topics.CATALOGUE), storeUrl, registry, settings);
+                KafkaEndpoints.catalogueUpToNow(bootstrapServers, Topics.CATALOGUE), storeUrl, registry,
+                settings.sinkBatching());
         JobClient client = runner.start(job, settings, "replay-" + dataset.name());
 
         long impressions = dataset.events().stream().filter(e -> e.type() == EventType.IMPRESSION).count();
