@@ -58,6 +58,9 @@ public final class ApiMetrics {
             "Feature store reads by the API (features, item categories, trending, change looks) by outcome: ok,"
                     + " failed, or skipped by the open circuit breaker without touching the store")
             .labelNames("outcome").register(registry);
+    public final Counter rateLimited = Counter.build("recsys_requests_rate_limited_total",
+            "Requests refused with 429 + Retry-After because their client was over --rate-limit-per-client")
+            .register(registry);
     public final Histogram queueWait = Histogram.build("recsys_queue_wait_seconds",
                     "Time a recommendation request waited for a ranking worker")
             .buckets(0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1).register(registry);
