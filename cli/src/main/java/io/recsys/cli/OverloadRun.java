@@ -181,8 +181,8 @@ final class OverloadRun {
                 + "  report(\"refused\")\n"
                 + "  local others = 0\n"
                 + "  for _, thread in ipairs(threads) do others = others + thread:get(\"other\") end\n"
-                + "  io.write(string.format(\"TOTALS requests=%d seconds=%.3f other=%d errors=%d\\n\", summary.requests,"
-                + " summary.duration / 1e6, others, summary.errors.connect + summary.errors.read"
+                + "  io.write(string.format(\"TOTALS requests=%d seconds=%.3f other=%d errors=%d\\n\","
+                + " summary.requests, summary.duration / 1e6, others, summary.errors.connect + summary.errors.read"
                 + " + summary.errors.write + summary.errors.timeout))\n"
                 + "end\n";
     }

@@ -69,7 +69,7 @@ public record ApiConfig(String host, int port, long bodyLimitBytes, String admin
 
     public ApiConfig withRateLimit(double perClient, List<String> proxies) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
-                maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
-                tls, perClient, List.copyOf(proxies));
+                maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
+                blockedItems, tls, perClient, List.copyOf(proxies));
     }
 }

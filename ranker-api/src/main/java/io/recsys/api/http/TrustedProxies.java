@@ -19,9 +19,8 @@ public final class TrustedProxies {
      * Only literal addresses: anything else would have InetAddress look up a host name, on the event loop, per
      * request (an IPv6 literal that does not parse is refused without a lookup because of its colon).
      */
-    private static final Pattern LITERAL = Pattern.compile(OCTET + "(\\." + OCTET + "){3}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
-
-    public static final TrustedProxies NONE = new TrustedProxies(List.of());
+    private static final Pattern LITERAL = Pattern.compile(OCTET + "(\\." + OCTET + "){3}"
+            + "|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
     private record Range(byte[] network, int prefixBits) {
         boolean contains(byte[] address) {

@@ -14,7 +14,7 @@ class TrustedProxiesTest {
     @Test
     void theHeaderOfAPeerThatIsNotTrustedIsIgnored() {
         assertThat(INGRESS.clientOf("198.51.100.9", List.of("203.0.113.1"))).isEqualTo("198.51.100.9");
-        assertThat(TrustedProxies.NONE.clientOf("10.1.2.3", List.of("203.0.113.1"))).isEqualTo("10.1.2.3");
+        assertThat(TrustedProxies.parse(List.of()).clientOf("10.1.2.3", List.of("203.0.113.1"))).isEqualTo("10.1.2.3");
     }
 
     @Test
