@@ -77,6 +77,30 @@ final class ApiBenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "out/bench-api.json")
     Path out;
 
+    @Option(names = "--overload-seconds", defaultValue = "0",
+            description = "After the runs, offer half the sustainable rate for --baseline-seconds, twice it for this"
+                    + " long, then half of it again for --recovery-seconds, sampling memory and answers every"
+                    + " --sample-seconds (default: 0, none).")
+    int overloadSeconds;
+
+    @Option(names = "--baseline-seconds", defaultValue = "30")
+    int baselineSeconds;
+
+    @Option(names = "--recovery-seconds", defaultValue = "60")
+    int recoverySeconds;
+
+    @Option(names = "--sustainable-rate", defaultValue = "0",
+            description = "Requests/s the API sustains, for the overload run (default: 0, what the first run"
+                    + " answered per second).")
+    int sustainableRate;
+
+    @Option(names = "--overload-connections", defaultValue = "64",
+            description = "wrk connections (one thread each) of the overload run (default: ${DEFAULT-VALUE}).")
+    int overloadConnections;
+
+    @Option(names = "--sample-seconds", defaultValue = "5")
+    int sampleSeconds;
+
     @Mixin
     Environment environment;
 
@@ -128,6 +152,9 @@ final class ApiBenchCommand implements Callable<Integer> {
                     System.err.println(run);
                 }
                 results.put("runs", runs);
+                if (overloadSeconds > 0) {
+                    results.put("overload", overload(base, runs));
+                }
             }
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -135,6 +162,32 @@ final class ApiBenchCommand implements Callable<Integer> {
         Files.writeString(out, json);
         System.out.println(json);
         return 0;
+    }
+
+    /**
+     * Half the sustainable rate, twice it, then half again, on the API as the runs left it: recovery is the last
+     * phase looking like the first.
+     */
+    private Map<String, Object> overload(String base, List<Map<String, Object>> runs) throws Exception {
+        long sustainable = sustainableRate > 0 ? sustainableRate
+                : runs.isEmpty() ? 0 : ((Number) runs.get(0).get("ok_per_s")).longValue();
+        if (sustainable <= 0) {
+            throw new IllegalArgumentException("--overload-seconds needs --sustainable-rate, or a first run whose"
+                    + " answered requests/s is taken as the sustainable rate");
+        }
+        int half = (int) Math.max(1, sustainable / 2);
+        System.err.println("overload: " + half + " requests/s offered for " + baselineSeconds + " s, "
+                + 2 * sustainable + "/s for " + overloadSeconds + " s, then " + half + "/s for " + recoverySeconds
+                + " s...");
+        Map<String, Object> overload = new LinkedHashMap<>();
+        overload.put("sustainable_rate", sustainable);
+        overload.put("sustainable_rate_from", sustainableRate > 0 ? "--sustainable-rate"
+                : "answered requests/s of the first run");
+        overload.putAll(new OverloadRun(base, environment.dataDir, users, overloadConnections, sampleSeconds).run(
+                List.of(new OverloadRun.Phase("baseline", half, baselineSeconds),
+                        new OverloadRun.Phase("overload", (int) (2 * sustainable), overloadSeconds),
+                        new OverloadRun.Phase("recovery", half, recoverySeconds))));
+        return overload;
     }
 
     private void populate(JdbcFeatureStore store) {
@@ -291,8 +344,24 @@ final class ApiBenchCommand implements Callable<Integer> {
         return warmUp;
     }
 
+    /**
+     * wrk's request and pacing functions: a request for a random bench user.
+     *
+     * @param delayMillis mean pause of each connection between requests (0: none), drawn uniformly from
+     *                    [0, 2 × delay] so connections do not march in step
+     */
+    static String requestScript(int users, int delayMillis) {
+        return "math.randomseed(7)\n"
+                + (delayMillis <= 0 ? "" : "delay = function()\n  return math.random(0, " + 2 * delayMillis
+                + ")\nend\n")
+                + "request = function()\n"
+                + "  return wrk.format(\"GET\", \"/v1/recommendations?k=20&user_id=bench-u\" .. math.random(0, "
+                + (users - 1) + "))\n"
+                + "end\n";
+    }
+
     /** The 1, 5 and 15 minute load averages, as uptime shows them: how busy the shared machine was. */
-    private static String loadAverage() throws IOException {
+    static String loadAverage() throws IOException {
         Path loadavg = Path.of("/proc/loadavg");
         if (!Files.exists(loadavg)) {
             return "unknown";
@@ -301,18 +370,8 @@ final class ApiBenchCommand implements Callable<Integer> {
         return fields[0] + " " + fields[1] + " " + fields[2];
     }
 
-    /**
-     * @param delayMillis mean pause of each connection between requests (0: none), drawn uniformly from
-     *                    [0, 2 × delay] so connections do not march in step
-     */
     static String luaScript(int users, int delayMillis) {
-        return "math.randomseed(7)\n"
-                + (delayMillis <= 0 ? "" : "delay = function()\n  return math.random(0, " + 2 * delayMillis
-                + ")\nend\n")
-                + "request = function()\n"
-                + "  return wrk.format(\"GET\", \"/v1/recommendations?k=20&user_id=bench-u\" .. math.random(0, "
-                + (users - 1) + "))\n"
-                + "end\n"
+        return requestScript(users, delayMillis)
                 + "local statuses = {}\n"
                 + "response = function(status, headers, body)\n"
                 + "  statuses[status] = (statuses[status] or 0) + 1\n"
@@ -359,7 +418,7 @@ final class ApiBenchCommand implements Callable<Integer> {
     }
 
     /** HTTP/1.1 with a timeout: a scrape right after a run must not wait for ever on a connection lost in it. */
-    private static String get(String url) throws Exception {
+    static String get(String url) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(java.time.Duration.ofSeconds(10)).build();
         for (int attempt = 1; ; attempt++) {

@@ -1,6 +1,7 @@
 package io.recsys.cli;
 
 import io.recsys.api.ApiConfig;
+import io.recsys.api.http.TrustedProxies;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -41,6 +42,17 @@ final class ApiOptions {
                     + " accept and refuse requests under overload (default: ${DEFAULT-VALUE}).")
     int workers;
 
+    @Option(names = "--rate-limit-per-client", defaultValue = "0", paramLabel = "REQUESTS_PER_S",
+            description = "Requests per second each client address may send to the /v1/ routes, in bursts of up to"
+                    + " one second's worth; beyond it 429 + Retry-After. Behind a proxy every client has the proxy's"
+                    + " address unless the proxy is a --trusted-proxy (default: ${DEFAULT-VALUE}, no quota).")
+    double rateLimitPerClient;
+
+    @Option(names = "--trusted-proxy", split = ",", paramLabel = "ADDRESS[/BITS]",
+            description = "Proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client"
+                    + " for --rate-limit-per-client; from anyone else the header is ignored (default: none).")
+    List<String> trustedProxies = List.of();
+
     @Option(names = "--cors-origin", description = "Allow cross-origin requests from this one origin (default: off).")
     String corsOrigin;
 
@@ -67,6 +79,11 @@ final class ApiOptions {
             throw new IllegalArgumentException("--body-limit, --max-in-flight, --max-queue-ms, --workers and"
                     + " --candidates must be positive, --rerank-head zero or more");
         }
+        if (!(rateLimitPerClient >= 0) || Double.isInfinite(rateLimitPerClient)) {
+            throw new IllegalArgumentException("--rate-limit-per-client must be 0 (no quota) or a positive number of"
+                    + " requests per second, not " + rateLimitPerClient);
+        }
+        TrustedProxies.parse(trustedProxies);
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither for HTTP");
         }
@@ -78,6 +95,7 @@ final class ApiOptions {
         String token = System.getenv(adminTokenEnv);
         return new ApiConfig(host, port, bodyLimit, token == null || token.isBlank() ? null : token, corsOrigin,
                 bundlesDir, storeUrl, kafkaBootstrap, maxInFlight, workers, maxQueueMillis, 1000, candidates,
-                rerankHead, 0.1, blocked, tlsCert == null ? null : new ApiConfig.Tls(tlsCert, tlsKey));
+                rerankHead, 0.1, blocked, tlsCert == null ? null : new ApiConfig.Tls(tlsCert, tlsKey),
+                rateLimitPerClient, List.copyOf(trustedProxies));
     }
 }

@@ -1,6 +1,7 @@
 package io.recsys.api;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,11 +19,14 @@ import java.util.Set;
  * @param diversity       MMR weight of the penalty for repeating a category (0 turns diversity off)
  * @param blockedItems    items never recommended
  * @param tls             the certificate and key to serve HTTPS with; null serves plain HTTP
+ * @param rateLimitPerClient requests per second each client may send to the /v1/ routes (a burst of one second's
+ *                        worth); 0 (default) sets no quota
+ * @param trustedProxies  addresses or CIDR ranges whose X-Forwarded-For names the client for the quota
  */
 public record ApiConfig(String host, int port, long bodyLimitBytes, String adminToken, String corsOrigin,
                         Path bundlesDir, String storeUrl, String kafkaBootstrap, int maxInFlight, int workers,
                         long maxQueueMillis, long featureCacheMillis, int candidates, int rerankHead, double diversity,
-                        Set<String> blockedItems, Tls tls) {
+                        Set<String> blockedItems, Tls tls, double rateLimitPerClient, List<String> trustedProxies) {
 
     /** A PEM certificate chain and its PEM private key (PKCS#8 or PKCS#1), as a Kubernetes TLS Secret holds them. */
     public record Tls(Path certificate, Path privateKey) {
@@ -34,7 +38,8 @@ public record ApiConfig(String host, int port, long bodyLimitBytes, String admin
                      long maxQueueMillis, long featureCacheMillis, int candidates, int rerankHead, double diversity,
                      Set<String> blockedItems) {
         this(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap, maxInFlight,
-                workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems, null);
+                workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems, null, 0,
+                List.of());
     }
 
     public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -47,18 +52,24 @@ public record ApiConfig(String host, int port, long bodyLimitBytes, String admin
     public ApiConfig withPort(int newPort) {
         return new ApiConfig(host, newPort, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl,
                 kafkaBootstrap, maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls);
+                blockedItems, tls, rateLimitPerClient, trustedProxies);
     }
 
     public ApiConfig withAdminToken(String token) {
         return new ApiConfig(host, port, bodyLimitBytes, token, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
-                tls);
+                tls, rateLimitPerClient, trustedProxies);
     }
 
     public ApiConfig withTls(Tls value) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
-                value);
+                value, rateLimitPerClient, trustedProxies);
+    }
+
+    public ApiConfig withRateLimit(double perClient, List<String> proxies) {
+        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
+                maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
+                blockedItems, tls, perClient, List.copyOf(proxies));
     }
 }

@@ -8,6 +8,7 @@ import io.recsys.api.serving.ImpressionLogger;
 import io.recsys.api.serving.LiveFeatures;
 import io.recsys.api.serving.RecommendationService;
 import io.recsys.api.serving.ServingModels;
+import io.recsys.api.serving.StoreBreaker;
 import io.recsys.api.serving.Trending;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.schema.feature.FeatureDerivation;
@@ -37,6 +38,20 @@ public final class RankerApi implements AutoCloseable {
      * was down: answers took 20 s, past any client's timeout (StoreOutageTest).
      */
     static final Duration STORE_CONNECTION_TIMEOUT = Duration.ofSeconds(1);
+
+    /**
+     * Store reads failed in a row after which the API stops reading the store and serves held values or defaults
+     * at once (StoreBreaker). Three, as many as one request makes: a store that is down opens it within the first
+     * request or two, while one failed read (a dropped connection) does not.
+     */
+    public static final int STORE_BREAKER_FAILURES = 3;
+
+    /**
+     * How long the breaker stays open before one read probes the store. A probe of a store still down costs one
+     * read a connection timeout (1 s), so at most one read in five seconds waits; a store that is back is used
+     * again within five seconds.
+     */
+    public static final Duration STORE_BREAKER_COOL_DOWN = Duration.ofSeconds(5);
 
     private final Vertx vertx;
     private final JdbcFeatureStore store;
@@ -83,11 +98,13 @@ public final class RankerApi implements AutoCloseable {
             models = new ServingModels(bundles, registry);
             models.reload(null, null, 0);
             ApiMetrics metrics = new ApiMetrics();
-            LiveFeatures features = new LiveFeatures(store, new FeatureDerivation(registry),
+            StoreBreaker breaker = new StoreBreaker(STORE_BREAKER_FAILURES, STORE_BREAKER_COOL_DOWN,
+                    Clock.systemUTC(), metrics);
+            LiveFeatures features = new LiveFeatures(store, breaker, new FeatureDerivation(registry),
                     Duration.ofMillis(config.featureCacheMillis()), FEATURE_MAX_AGE, metrics);
-            trending = new Trending(store, 2_000, metrics);
+            trending = new Trending(store, breaker, 2_000, metrics);
             RecommendationService recommendations = new RecommendationService(models, features,
-                    trending, new Catalogue(store), new ImpressionLogger(producer, metrics),
+                    trending, new Catalogue(store, breaker), new ImpressionLogger(producer, metrics),
                     metrics, config.candidates(), config.rerankHead(), config.diversity(), config.blockedItems());
             RankerServer server = new RankerServer(vertx, config, recommendations,
                     new EventIngest(producer, metrics, Clock.systemUTC()), models, bundles, store, metrics);

@@ -73,6 +73,11 @@ final class ApiUnderTest implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri("/v1/recommendations?k=10&user_id=" + userId)).GET());
     }
 
+    /** The API's /metrics, in Prometheus' text format. */
+    String metrics() throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri("/metrics")).GET()).body();
+    }
+
     Answer postEvents(String json) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri("/v1/events")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));

@@ -1,6 +1,7 @@
 package io.recsys.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.recsys.api.RankerApi;
 import io.recsys.jobs.features.FeatureJob;
 import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
@@ -41,6 +42,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,7 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * into the feature job, with the ranker API serving on the same store. The job rides the outage out with the
  * embedded default's restart strategy ({@link FeatureJobSettings#defaults}) and afterwards every windowed count
  * equals a brute-force count of the log; meanwhile the API answers every request 200 within a client's timeout,
- * flagged {@code "degraded": true} with the reason, and once the store is back its answers are whole again.
+ * flagged {@code "degraded": true} with the reason, its circuit breaker opens so that reads skip the store instead
+ * of each waiting for a connection, and once the store is back its answers are whole again.
  */
 class StoreOutageTest {
 
@@ -63,6 +67,8 @@ class StoreOutageTest {
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(5);
     /** Answers from this far into the outage on must say they are degraded (held values may serve before). */
     private static final long DEGRADED_AFTER_MILLIS = 5_000;
+    /** The API's threads that read the store: 2 ranking workers (serve's default), the two refreshers. */
+    private static final int STORE_READERS = 4;
 
     @Test
     void aThirtySecondStoreOutageLosesNoCountAndTheApiAnswersDegradedThroughIt(@TempDir Path dir) throws Exception {
@@ -103,7 +109,7 @@ class StoreOutageTest {
 
                     assertThat(publishing).as("events still stream when the store stops").isNotDone();
                     long writtenBefore = processed(reader);
-                    List<Answer> during = duringOutage(postgres, api);
+                    Outage outage = duringOutage(postgres, api);
                     assertThat(publishing).as("events still stream when the store is back").isNotDone();
                     long back = System.nanoTime();
                     await("whole answers once the store is back", Duration.ofMinutes(1),
@@ -116,7 +122,8 @@ class StoreOutageTest {
                     System.out.printf("store outage: %d events, %d in the store when it stopped; %d sink writers"
                                     + " created (%d at the start); whole answers %d ms after it was back%n",
                             events.size(), writtenBefore, WriterCount.CREATED.get(), 3 * PARTITIONS, wholeAfterMillis);
-                    assertDegradedAnswers(during, DEGRADED_AFTER_MILLIS);
+                    assertDegradedAnswers(outage.answers(), DEGRADED_AFTER_MILLIS);
+                    assertTheBreakerSkippedTheStore(outage.before(), outage.end(), OUTAGE);
                     WindowedCountAssertions.assertEveryWindowedCountMatches(store, events, REGISTRY);
                 } finally {
                     if (!running.getJobExecutionResult().isDone()) {
@@ -137,12 +144,17 @@ class StoreOutageTest {
              EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
              ApiUnderTest api = ApiUnderTest.start(dir, postgres.jdbcUrl("recsys"), kafka.bootstrapServers(),
                      REGISTRY, CLIENT_TIMEOUT)) {
+            BreakerCounts before = BreakerCounts.of(api.metrics());
             postgres.stop();
-            List<Answer> during = askFor(api, "u1", "u101");
+            long stopped = System.nanoTime();
+            List<Answer> during = askFor(api, "u1", "u101", "u102", "u103");
+            BreakerCounts end = BreakerCounts.of(api.metrics());
+            Duration outage = Duration.ofNanos(System.nanoTime() - stopped);
             postgres.start();
             await("whole answers once the store is back", Duration.ofMinutes(1),
                     () -> askFor(api, "u1", "u101").stream().allMatch(Answer::whole));
             assertDegradedAnswers(during, 0);
+            assertTheBreakerSkippedTheStore(before, end, outage);
         }
     }
 
@@ -163,11 +175,54 @@ class StoreOutageTest {
     }
 
     /**
+     * The breaker opened, reads were still skipped at the end of the outage, and the store was read no more than it
+     * takes to open the breaker, the reads already under way when it opened, and one probe per cool-down: the other
+     * requests were answered without touching it.
+     */
+    private static void assertTheBreakerSkippedTheStore(BreakerCounts before, BreakerCounts end, Duration outage) {
+        long failed = Math.round(end.failed() - before.failed());
+        long skipped = Math.round(end.skipped() - before.skipped());
+        long probes = outage.toMillis() / RankerApi.STORE_BREAKER_COOL_DOWN.toMillis() + 1;
+        System.out.printf("store breaker over a %d s outage: opened %d time(s), %d reads failed, %d skipped;"
+                        + " %s at its end%n", outage.toSeconds(), Math.round(end.opens() - before.opens()), failed,
+                skipped, end.state());
+        assertThat(end.opens() - before.opens()).as("times the breaker opened").isGreaterThanOrEqualTo(1);
+        assertThat(end.state()).as("the breaker at the end of the outage").isIn("open", "half_open");
+        assertThat(skipped).as("reads skipped").isPositive();
+        assertThat(failed).as("reads that reached the store and failed: %d to open the breaker, up to %d under way"
+                        + " then, up to %d probes", RankerApi.STORE_BREAKER_FAILURES, STORE_READERS, probes)
+                .isLessThanOrEqualTo(RankerApi.STORE_BREAKER_FAILURES + STORE_READERS + probes);
+    }
+
+    /** The store breaker's series on the API's /metrics. */
+    private record BreakerCounts(double opens, double failed, double skipped, String state) {
+
+        static BreakerCounts of(String metrics) {
+            Matcher current = Pattern.compile("(?m)^recsys_store_breaker_state\\{state=\"(\\w+)\",} 1\\.0$")
+                    .matcher(metrics);
+            return new BreakerCounts(value(metrics, "recsys_store_breaker_opens_total"),
+                    value(metrics, "recsys_store_reads_total\\{outcome=\"failed\",}"),
+                    value(metrics, "recsys_store_reads_total\\{outcome=\"skipped\",}"),
+                    current.find() ? current.group(1) : "unknown");
+        }
+
+        private static double value(String metrics, String series) {
+            Matcher matcher = Pattern.compile("(?m)^" + series + " ([\\d.E+-]+)$").matcher(metrics);
+            return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+        }
+    }
+
+    /** The answers during an outage, and the breaker's series at its start and its end. */
+    private record Outage(List<Answer> answers, BreakerCounts before, BreakerCounts end) {
+    }
+
+    /**
      * Stops the store for {@link #OUTAGE} and starts it again. Meanwhile another thread asks for a list about once a
      * second, taking turns between users asked before (features held) and users never seen (registry defaults), so
      * slow answers cannot stretch the outage; returns the answers that came back before the store did.
      */
-    private static List<Answer> duringOutage(PrivatePostgres postgres, ApiUnderTest api) throws Exception {
+    private static Outage duringOutage(PrivatePostgres postgres, ApiUnderTest api) throws Exception {
+        BreakerCounts before = BreakerCounts.of(api.metrics());
         postgres.stop();
         long stopped = System.nanoTime();
         AtomicBoolean over = new AtomicBoolean();
@@ -186,9 +241,10 @@ class StoreOutageTest {
         });
         new Thread(asking, "outage-probe").start();
         Thread.sleep(OUTAGE.toMillis());
+        BreakerCounts end = BreakerCounts.of(api.metrics());
         postgres.start();
         over.set(true);
-        return asking.get(CLIENT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        return new Outage(asking.get(CLIENT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS), before, end);
     }
 
     /** One answer of the API; {@code atMillis}: how far into the outage it was asked for. */

@@ -107,6 +107,10 @@ public final class RankerServer implements AutoCloseable {
         return OpenAPIContract.from(vertx, OPENAPI).compose(contract -> {
             RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
             builder.rootHandler(new CountResponses());
+            if (config.rateLimitPerClient() > 0) {
+                builder.rootHandler(ClientRateLimit.create(config.rateLimitPerClient(),
+                        TrustedProxies.parse(config.trustedProxies()), metrics));
+            }
             builder.rootHandler(BodyHandler.create().setBodyLimit(config.bodyLimitBytes()).setHandleFileUploads(false));
             builder.rootHandler(RankerServer::refuseMalformedQuery);
             if (config.corsOrigin() != null) {

@@ -47,6 +47,20 @@ public final class ApiMetrics {
     public final Counter shedByReason = Counter.build("recsys_requests_shed_by_reason_total",
             "Requests refused with 503: in_flight (the limit was reached) or queue_time (waited past the budget for"
                     + " a worker)").labelNames("reason").register(registry);
+    public final Gauge storeBreakerState = Gauge.build("recsys_store_breaker_state",
+                    "1 for the state the feature store's circuit breaker is in (closed: reads go to the store; open:"
+                            + " reads are skipped after failures in a row; half_open: one probe read is let through)")
+            .labelNames("state").register(registry);
+    public final Counter storeBreakerOpens = Counter.build("recsys_store_breaker_opens_total",
+            "Times the feature store's circuit breaker opened from closed: store outages the API noticed")
+            .register(registry);
+    public final Counter storeReads = Counter.build("recsys_store_reads_total",
+            "Feature store reads by the API (features, item categories, trending, change looks) by outcome: ok,"
+                    + " failed, or skipped by the open circuit breaker without touching the store")
+            .labelNames("outcome").register(registry);
+    public final Counter rateLimited = Counter.build("recsys_requests_rate_limited_total",
+            "Requests refused with 429 + Retry-After because their client was over --rate-limit-per-client")
+            .register(registry);
     public final Histogram queueWait = Histogram.build("recsys_queue_wait_seconds",
                     "Time a recommendation request waited for a ranking worker")
             .buckets(0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1).register(registry);

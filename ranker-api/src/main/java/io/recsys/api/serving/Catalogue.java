@@ -27,14 +27,16 @@ public final class Catalogue {
     }
 
     private final JdbcFeatureStore store;
+    private final StoreBreaker breaker;
     private final Map<String, Held> categories = new ConcurrentHashMap<>();
 
     /** The category of each item that has one; {@code failure} says why some items could not be looked up. */
     public record Lookup(Map<String, String> categories, String failure) {
     }
 
-    public Catalogue(JdbcFeatureStore store) {
+    public Catalogue(JdbcFeatureStore store, StoreBreaker breaker) {
         this.store = store;
+        this.breaker = breaker;
     }
 
     /**
@@ -56,7 +58,7 @@ public final class Catalogue {
         if (!missing.isEmpty()) {
             Map<String, ItemAttributes> read;
             try {
-                read = store.itemAttributes(missing);
+                read = breaker.read(() -> store.itemAttributes(missing));
             } catch (StoreUnavailableException e) {
                 return new Lookup(result, "item categories unavailable: " + e.getMessage());
             }

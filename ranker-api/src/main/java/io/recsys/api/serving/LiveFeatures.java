@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * a catalogue of 100k items is in use (docs/benchmarks.md). When the store fails, the request is served from what is
  * held and the registry's defaults for the rest, and says it is degraded; so does a request served entirely from
  * what is held once the store has not answered a look for a few refresh intervals, since its values are no longer
- * known to be current.
+ * known to be current. Every read goes through the {@link StoreBreaker}: once the store is known to be down, reads
+ * are skipped instead of each waiting for a connection.
  */
 public final class LiveFeatures implements AutoCloseable {
 
@@ -58,6 +59,7 @@ public final class LiveFeatures implements AutoCloseable {
     private static final long FIRST_LOOK_BACK_MILLIS = 600_000;
 
     private final OnlineStore store;
+    private final StoreBreaker breaker;
     private final FeatureDerivation derivation;
     private final ApiMetrics metrics;
     private final long refreshAfterMillis;
@@ -76,9 +78,10 @@ public final class LiveFeatures implements AutoCloseable {
      * @param refreshAfter how often the store is asked what was written: the delay before a change is served
      * @param maxAge       how old held values may get before a background re-read (for changes without a write)
      */
-    public LiveFeatures(OnlineStore store, FeatureDerivation derivation, Duration refreshAfter, Duration maxAge,
-                        ApiMetrics metrics) {
+    public LiveFeatures(OnlineStore store, StoreBreaker breaker, FeatureDerivation derivation, Duration refreshAfter,
+                        Duration maxAge, ApiMetrics metrics) {
         this.store = store;
+        this.breaker = breaker;
         this.derivation = derivation;
         this.metrics = metrics;
         this.refreshAfterMillis = refreshAfter.toMillis();
@@ -116,11 +119,12 @@ public final class LiveFeatures implements AutoCloseable {
             // held values may have changed in the store unseen if it stopped answering the looks
             return silentFor > unconfirmedAfterMillis
                     ? new Read(vectors, true, "feature store unavailable for " + silentFor / 1000
-                    + " s: serving the features held before")
+                    + " s: serving the features held before" + (breaker.skipping()
+                    ? "; reads " + breaker.skippedMessage() : ""))
                     : new Read(vectors, false, null);
         }
         try {
-            Map<EntityKey, FeatureVector> fresh = store.readLatest(missing);
+            Map<EntityKey, FeatureVector> fresh = breaker.read(() -> store.readLatest(missing));
             hold(fresh, now);
             vectors.putAll(fresh);
             for (int i = 0; i < fresh.size(); i++) {
@@ -157,7 +161,7 @@ public final class LiveFeatures implements AutoCloseable {
                 }
                 long now = System.currentTimeMillis();
                 try {
-                    hold(store.readLatest(batch), now);
+                    hold(breaker.read(() -> store.readLatest(batch)), now);
                 } catch (RuntimeException e) {
                     batch.forEach(entity -> stale.put(entity, Boolean.TRUE)); // a write seen must not be lost
                     throw e;
@@ -174,7 +178,7 @@ public final class LiveFeatures implements AutoCloseable {
         // before any write was seen, nothing older than the first look matters: what is held was read after it
         long from = newestWrite == Long.MIN_VALUE ? System.currentTimeMillis() - FIRST_LOOK_BACK_MILLIS
                 : newestWrite - WRITE_LOOKBACK_MILLIS;
-        Map<EntityKey, Long> written = store.writtenSince(from);
+        Map<EntityKey, Long> written = breaker.read(() -> store.writtenSince(from));
         for (Map.Entry<EntityKey, Long> write : written.entrySet()) {
             newestWrite = Math.max(newestWrite, write.getValue());
             if (held.containsKey(write.getKey()) && !write.getValue().equals(writesSeen.put(write.getKey(),

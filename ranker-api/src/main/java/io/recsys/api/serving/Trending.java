@@ -12,19 +12,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * The trending candidate source for cold users and for freshness: the most-clicked items (decayed) from the live
  * features. A background thread re-reads the list every refresh interval (the query scans every item), so no
- * request ever waits for it; a failed refresh keeps the last good list and is counted.
+ * request ever waits for it; a failed (or, with the store's breaker open, skipped) refresh keeps the last good list
+ * and is counted.
  */
 public final class Trending implements AutoCloseable {
 
     private static final int DEPTH = 2_000;
 
     private final OnlineStore store;
+    private final StoreBreaker breaker;
     private final ApiMetrics metrics;
     private final ScheduledExecutorService refresher;
     private volatile List<String> items = List.of();
 
-    public Trending(OnlineStore store, long refreshMillis, ApiMetrics metrics) {
+    public Trending(OnlineStore store, StoreBreaker breaker, long refreshMillis, ApiMetrics metrics) {
         this.store = store;
+        this.breaker = breaker;
         this.metrics = metrics;
         refresh();
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -38,7 +41,7 @@ public final class Trending implements AutoCloseable {
     private void refresh() {
         try {
             List<String> fresh = new ArrayList<>();
-            for (ItemScore item : store.trendingItems(DEPTH)) {
+            for (ItemScore item : breaker.read(() -> store.trendingItems(DEPTH))) {
                 fresh.add(item.itemId());
             }
             items = List.copyOf(fresh);
