@@ -73,6 +73,10 @@ final class ApiUnderTest implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri("/v1/recommendations?k=10&user_id=" + userId)).GET());
     }
 
+    Answer get(String pathAndQuery) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());
+    }
+
     /** The API's /metrics, in Prometheus' text format. */
     String metrics() throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri("/metrics")).GET()).body();

@@ -145,12 +145,22 @@ class StoreOutageTest {
              ApiUnderTest api = ApiUnderTest.start(dir, postgres.jdbcUrl("recsys"), kafka.bootstrapServers(),
                      REGISTRY, CLIENT_TIMEOUT)) {
             BreakerCounts before = BreakerCounts.of(api.metrics());
+            assertThat(api.get("/health/ready").status()).as("ready before the outage").isEqualTo(200);
             postgres.stop();
             long stopped = System.nanoTime();
             List<Answer> during = askFor(api, "u1", "u101", "u102", "u103");
             BreakerCounts end = BreakerCounts.of(api.metrics());
             Duration outage = Duration.ofNanos(System.nanoTime() - stopped);
+            ApiUnderTest.Answer ready = api.get("/health/ready");
+            ApiUnderTest.Answer features = api.get("/v1/features/item:i1");
             postgres.start();
+            // it still answers (degraded), so it stays in its Service; the store's state is in the body
+            assertThat(ready.status()).as("%s", ready).isEqualTo(200);
+            assertThat(ready.json().get("store").asText()).isEqualTo("down");
+            // a read of the store itself cannot be served degraded: a retryable refusal, not a server error
+            assertThat(features.status()).as("%s", features).isEqualTo(503);
+            assertThat(features.retryAfter()).isNotNull();
+            assertThat(features.json().get("error").asText()).isEqualTo("store_unavailable");
             await("whole answers once the store is back", Duration.ofMinutes(1),
                     () -> askFor(api, "u1", "u101").stream().allMatch(Answer::whole));
             assertDegradedAnswers(during, 0);

@@ -14,6 +14,7 @@ import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureVector;
 import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.StoreUnavailableException;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -65,6 +66,7 @@ public final class RankerServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     private static final String OPENAPI = "openapi.yaml";
     private static final String ACCEPTED_AT = "recsys.acceptedAtNanos";
+    private static final String STORE_RETRY_AFTER_SECONDS = "5";
 
     private final Vertx vertx;
     private final ApiConfig config;
@@ -79,6 +81,7 @@ public final class RankerServer implements AutoCloseable {
     private final byte[] openApiDocument;
     private final long queueBudgetNanos;
     private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean storeAnsweredOnce;
 
     public RankerServer(Vertx vertx, ApiConfig config, RecommendationService recommendations, EventIngest ingest,
                         ServingModels models, BundleRegistry bundles, JdbcFeatureStore store, ApiMetrics metrics) {
@@ -414,7 +417,10 @@ public final class RankerServer implements AutoCloseable {
                 body.put("store_error", e.getMessage());
             }
             body.put("store", storeUp ? "up" : "down");
-            body.put("ready", models.loaded() && storeUp);
+            storeAnsweredOnce |= storeUp;
+            // Once the store has answered, an outage does not take the pod out of its Service: answers are then
+            // served degraded from held features (the breaker skips the store), which beats no answer at all.
+            body.put("ready", models.loaded() && storeAnsweredOnce);
             return body;
         }, body -> json(ctx, Boolean.TRUE.equals(body.get("ready")) ? 200 : 503, body));
     }
@@ -434,6 +440,10 @@ public final class RankerServer implements AutoCloseable {
         workers.executeBlocking(work, false).onComplete(result -> {
             if (result.succeeded()) {
                 onSuccess.accept(result.result());
+            } else if (result.cause() instanceof StoreUnavailableException down) {
+                // the client did nothing wrong and the same request will work once the store is back
+                ctx.response().putHeader("Retry-After", STORE_RETRY_AFTER_SECONDS);
+                ErrorResponses.send(ctx, 503, "store_unavailable", down.getMessage());
             } else {
                 ctx.fail(500, result.cause());
             }
