@@ -27,13 +27,14 @@ final class ApiOptions {
             description = "Largest request body in bytes; larger ones get 413 (default: ${DEFAULT-VALUE}).")
     long bodyLimit;
 
-    @Option(names = "--max-in-flight", defaultValue = "8",
+    @Option(names = "--max-in-flight", defaultValue = "32",
             description = "Requests ranked or waiting for a worker before new ones get 503 + Retry-After at once"
                     + " (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
     @Option(names = "--max-queue-ms", defaultValue = "5",
-            description = "How long a request may wait for a ranking worker before it gets 503 + Retry-After instead"
+            description = "Queue-delay target: once requests have waited longer than this for a ranking worker"
+                    + " throughout 100 ms (a standing queue, not a pause), those that did get 503 + Retry-After"
                     + " (default: ${DEFAULT-VALUE}).")
     long maxQueueMillis;
 

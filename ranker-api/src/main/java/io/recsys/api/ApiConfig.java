@@ -10,8 +10,8 @@ import java.util.Set;
  * @param adminToken      required on POST /v1/models/reload; null disables reload
  * @param corsOrigin      the one origin allowed cross-origin requests; null (default) sends no CORS headers
  * @param maxInFlight     requests being ranked or waiting for a worker beyond which new ones get 503 at once
- * @param maxQueueMillis  how long a request may wait for a ranking worker; one that waited longer gets 503 instead of
- *                        being ranked late (load shedding on queue time)
+ * @param maxQueueMillis  queue-delay target: when waits for a ranking worker stay above it for 100 ms, requests that
+ *                        waited longer get 503 instead of being ranked late (CoDel-style shedding on queue time)
  * @param featureCacheMillis how often the API asks the store which entities were written since: about the delay
  *                        before a new event's effect on features is served
  * @param candidates      ANN candidates per request (trending adds as many again for cold users)

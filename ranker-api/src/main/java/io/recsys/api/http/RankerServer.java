@@ -55,8 +55,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * also validates every request; ranking, JDBC and Kafka waits run on a worker pool, never on the event loop, and
  * the server runs one instance per core, each on its own event loop. Overload costs the client a quick 503 +
  * Retry-After instead of unbounded latency: a recommendation request is refused at once when {@code maxInFlight}
- * are already being ranked or waiting for a worker, and refused by the worker that takes it when it waited longer
- * than {@code maxQueueMillis} (it would be late whatever followed).
+ * are already being ranked or waiting for a worker, and refused by the worker that takes it when requests have been
+ * waiting longer than {@code maxQueueMillis} for a whole interval ({@link QueueDelayControl}).
  */
 public final class RankerServer implements AutoCloseable {
 
@@ -67,6 +67,8 @@ public final class RankerServer implements AutoCloseable {
     private static final String OPENAPI = "openapi.yaml";
     private static final String ACCEPTED_AT = "recsys.acceptedAtNanos";
     private static final String STORE_RETRY_AFTER_SECONDS = "5";
+    /** CoDel's interval (or the target, if longer): how long a queue must stand above the target to be shed. */
+    private static final long QUEUE_DELAY_INTERVAL_NANOS = 100_000_000L;
 
     private final Vertx vertx;
     private final ApiConfig config;
@@ -79,7 +81,7 @@ public final class RankerServer implements AutoCloseable {
     private final WorkerExecutor workers;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final byte[] openApiDocument;
-    private final long queueBudgetNanos;
+    private final QueueDelayControl queueDelay;
     private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean storeAnsweredOnce;
 
@@ -94,7 +96,9 @@ public final class RankerServer implements AutoCloseable {
         this.store = store;
         this.metrics = metrics;
         this.workers = vertx.createSharedWorkerExecutor("ranker-workers", config.workers());
-        this.queueBudgetNanos = config.maxQueueMillis() * 1_000_000L;
+        long queueDelayTarget = config.maxQueueMillis() * 1_000_000L;
+        this.queueDelay = new QueueDelayControl(queueDelayTarget,
+                Math.max(QUEUE_DELAY_INTERVAL_NANOS, queueDelayTarget));
         try (InputStream in = RankerServer.class.getClassLoader().getResourceAsStream(OPENAPI)) {
             if (in == null) {
                 throw new IllegalStateException(OPENAPI + " is missing from the classpath");
@@ -237,13 +241,14 @@ public final class RankerServer implements AutoCloseable {
                 explain != null && !explain.isNull() && explain.getBoolean());
         long accepted = ctx.get(ACCEPTED_AT);
         blocking(ctx, () -> {
-            long waited = System.nanoTime() - accepted;
+            long now = System.nanoTime();
+            long waited = now - accepted;
             metrics.queueWait.observe(waited / 1e9);
-            // a request that waited past the budget would be late whatever follows: refuse it now, cheaply
-            return waited > queueBudgetNanos ? null : JSON.writeValueAsString(body(recommendations.recommend(query)));
+            return queueDelay.refuse(waited, now) ? null
+                    : JSON.writeValueAsString(body(recommendations.recommend(query)));
         }, json -> {
             if (json == null) {
-                shed(ctx, "queue_time", "waited more than " + config.maxQueueMillis()
+                shed(ctx, "queue_time", "requests are waiting more than " + config.maxQueueMillis()
                         + " ms for a ranking worker; retry shortly");
             } else {
                 respond(ctx, 200, json);
