@@ -8,7 +8,7 @@ import io.recsys.store.StoreUnavailableException;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -38,8 +38,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LiveFeatures implements AutoCloseable {
 
-    /** The vectors of a request, and whether any of them are defaults standing in for a failed read. */
-    public record Read(Map<EntityKey, FeatureVector> vectors, boolean degraded, String failure) {
+    /**
+     * The vectors of a request, in the order the entities were asked for, and whether any of them are defaults
+     * standing in for a failed read.
+     */
+    public record Read(List<FeatureVector> vectors, boolean degraded, String failure) {
     }
 
     private record Held(FeatureVector vector, long readAt) {
@@ -93,17 +96,18 @@ public final class LiveFeatures implements AutoCloseable {
         refresher.scheduleWithFixedDelay(this::refresh, period, period, TimeUnit.MILLISECONDS);
     }
 
-    public Read read(Collection<EntityKey> entities) {
-        Map<EntityKey, FeatureVector> vectors = new HashMap<>(entities.size() * 2);
+    public Read read(List<EntityKey> entities) {
+        FeatureVector[] vectors = new FeatureVector[entities.size()];
         List<EntityKey> missing = new ArrayList<>();
         long now = System.currentTimeMillis();
-        for (EntityKey entity : entities) {
+        for (int i = 0; i < vectors.length; i++) {
+            EntityKey entity = entities.get(i);
             Held entry = held.get(entity);
             if (entry == null || now - entry.readAt() > maxAgeMillis * STALE_FACTOR) {
                 missing.add(entity);
                 continue;
             }
-            vectors.put(entity, entry.vector());
+            vectors[i] = entry.vector();
             metrics.featureStaleness.observe((now - entry.readAt()) / 1000.0);
             if (now - entry.readAt() > maxAgeMillis) {
                 stale.put(entity, Boolean.TRUE);
@@ -115,26 +119,33 @@ public final class LiveFeatures implements AutoCloseable {
         if (missing.isEmpty()) {
             // held values may have changed in the store unseen if it stopped answering the looks
             return silentFor > unconfirmedAfterMillis
-                    ? new Read(vectors, true, "feature store unavailable for " + silentFor / 1000
+                    ? new Read(Arrays.asList(vectors), true, "feature store unavailable for " + silentFor / 1000
                     + " s: serving the features held before")
-                    : new Read(vectors, false, null);
+                    : new Read(Arrays.asList(vectors), false, null);
         }
+        Map<EntityKey, FeatureVector> fresh;
+        String failure = null;
         try {
-            Map<EntityKey, FeatureVector> fresh = store.readLatest(missing);
+            fresh = store.readLatest(missing);
             hold(fresh, now);
-            vectors.putAll(fresh);
             for (int i = 0; i < fresh.size(); i++) {
                 metrics.featureStaleness.observe(0.0);
             }
-            return new Read(vectors, false, null);
         } catch (StoreUnavailableException e) {
             metrics.errors.labels("feature_store").inc();
+            fresh = new HashMap<>();
             for (EntityKey entity : missing) {
                 Held entry = held.get(entity);
-                vectors.put(entity, entry != null ? entry.vector() : derivation.defaults(entity, now));
+                fresh.put(entity, entry != null ? entry.vector() : derivation.defaults(entity, now));
             }
-            return new Read(vectors, true, "feature store unavailable: " + e.getMessage());
+            failure = "feature store unavailable: " + e.getMessage();
         }
+        for (int i = 0; i < vectors.length; i++) {
+            if (vectors[i] == null) {
+                vectors[i] = fresh.get(entities.get(i));
+            }
+        }
+        return new Read(Arrays.asList(vectors), failure != null, failure);
     }
 
     private void hold(Map<EntityKey, FeatureVector> vectors, long readAt) {
