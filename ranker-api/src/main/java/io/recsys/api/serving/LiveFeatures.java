@@ -100,6 +100,7 @@ public final class LiveFeatures implements AutoCloseable {
         FeatureVector[] vectors = new FeatureVector[entities.size()];
         List<EntityKey> missing = new ArrayList<>();
         long now = System.currentTimeMillis();
+        long oldestRead = now;
         for (int i = 0; i < vectors.length; i++) {
             EntityKey entity = entities.get(i);
             Held entry = held.get(entity);
@@ -108,11 +109,13 @@ public final class LiveFeatures implements AutoCloseable {
                 continue;
             }
             vectors[i] = entry.vector();
-            metrics.featureStaleness.observe((now - entry.readAt()) / 1000.0);
+            oldestRead = Math.min(oldestRead, entry.readAt());
             if (now - entry.readAt() > maxAgeMillis) {
                 stale.put(entity, Boolean.TRUE);
             }
         }
+        // one observation per read, not per value: ~570 per request were a tenth of the API's CPU
+        metrics.featureStaleness.observe((now - oldestRead) / 1000.0);
         metrics.cacheHits.inc(entities.size() - missing.size());
         metrics.cacheMisses.inc(missing.size());
         long silentFor = now - lastLook;
@@ -128,9 +131,6 @@ public final class LiveFeatures implements AutoCloseable {
         try {
             fresh = store.readLatest(missing);
             hold(fresh, now);
-            for (int i = 0; i < fresh.size(); i++) {
-                metrics.featureStaleness.observe(0.0);
-            }
         } catch (StoreUnavailableException e) {
             metrics.errors.labels("feature_store").inc();
             fresh = new HashMap<>();
