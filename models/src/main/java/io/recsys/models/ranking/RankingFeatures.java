@@ -28,8 +28,8 @@ public final class RankingFeatures {
         USER,
         /** The user's vectors and the item's category: the same for every candidate of one category. */
         CATEGORY,
-        /** Per candidate, but not from the item's vector: the retrieval score. */
-        CANDIDATE
+        /** The candidate's retrieval score. */
+        RETRIEVAL
     }
 
     /** How an {@link Scope#ITEM_GLOBAL} feature combines the item's part with the global vector. */
@@ -75,7 +75,7 @@ public final class RankingFeatures {
         known("global.ctr_1h", Scope.USER, c -> c.global().number("ctr_1h"));
         itemAndGlobal("item.ctr_1h_lift", item -> item.number("ctr_1h"),
                 (ctr, global) -> ctr / global.number("ctr_24h"));
-        known("retrieval.score", Scope.CANDIDATE, CandidateFeatures::retrievalScore);
+        known("retrieval.score", Scope.RETRIEVAL, CandidateFeatures::retrievalScore);
     }
 
     private static void known(String name, Scope scope, ToDoubleFunction<CandidateFeatures> extractor) {
@@ -202,6 +202,13 @@ public final class RankingFeatures {
          */
         public double[] row(double[] itemValues, FeatureVector userCategory, String category, double retrievalScore) {
             double[] row = new double[names.size()];
+            fill(row, itemValues, userCategory, category, retrievalScore);
+            return row;
+        }
+
+        /** Like {@link #row}, into an array of {@link #size()} the caller reuses from one candidate to the next. */
+        public void fill(double[] row, double[] itemValues, FeatureVector userCategory, String category,
+                         double retrievalScore) {
             int[] item = columns.get(Scope.ITEM);
             for (int i = 0; i < item.length; i++) {
                 row[item[i]] = itemValues[i];
@@ -213,20 +220,24 @@ public final class RankingFeatures {
                         global);
             }
             put(row, Scope.USER, userValues);
-            // the item's own vector is not needed past this point: its values came with itemValues
-            CandidateFeatures candidate = new CandidateFeatures(null, user, userCategory, global, category,
-                    retrievalScore);
-            put(row, Scope.CATEGORY, category == null ? noCategory(candidate) : categoryValues.computeIfAbsent(
-                    category, c -> values(Scope.CATEGORY, candidate)));
-            put(row, Scope.CANDIDATE, values(Scope.CANDIDATE, candidate));
-            return row;
+            put(row, Scope.CATEGORY, categoryValues(userCategory, category));
+            for (int column : columns.get(Scope.RETRIEVAL)) {
+                row[column] = retrievalScore;
+            }
         }
 
-        private double[] noCategory(CandidateFeatures candidate) {
-            if (noCategoryValues == null) {
-                noCategoryValues = values(Scope.CATEGORY, candidate);
+        private double[] categoryValues(FeatureVector userCategory, String category) {
+            double[] values = category == null ? noCategoryValues : categoryValues.get(category);
+            if (values == null) {
+                values = values(Scope.CATEGORY, new CandidateFeatures(null, user, userCategory, global, category,
+                        Double.NaN));
+                if (category == null) {
+                    noCategoryValues = values;
+                } else {
+                    categoryValues.put(category, values);
+                }
             }
-            return noCategoryValues;
+            return values;
         }
 
         private void put(double[] row, Scope scope, double[] values) {

@@ -146,38 +146,51 @@ public final class RecommendationService {
         if (read.degraded() && !userRead.degraded()) {
             degradedReasons.add(read.failure());
         }
-        RankingFeatures.Rows rowsOfUser = bundle.features().rows(user, global);
-        Map<String, ItemValues> heldValues = itemValues(bundle.features());
-        double[][] rows = new double[n][];
+        RankingFeatures spec = bundle.features();
+        RankingFeatures.Rows rowsOfUser = spec.rows(user, global);
+        Map<String, ItemValues> heldValues = itemValues(spec);
+        double[][] itemOnly = new double[n][];
+        FeatureVector[] userCategories = new FeatureVector[n];
+        // the rows go straight into one float column per feature, the shape the GBDT walks: rows of doubles
+        // and their transposition were most of a request's garbage
+        float[][] columns = new float[spec.size()][n];
+        double[] row = new double[spec.size()];
         for (int i = 0; i < n; i++) {
-            rows[i] = rowsOfUser.row(itemValues(bundle.features(), heldValues, read.vectors().get(i)),
-                    categories[i] == null ? null : read.vectors().get(categoryKeys.get(categories[i])),
-                    categories[i], retrievalScores[i]);
+            itemOnly[i] = itemValues(spec, heldValues, read.vectors().get(i));
+            userCategories[i] = categories[i] == null ? null : read.vectors().get(categoryKeys.get(categories[i]));
+            rowsOfUser.fill(row, itemOnly[i], userCategories[i], categories[i], retrievalScores[i]);
+            for (int c = 0; c < row.length; c++) {
+                columns[c][i] = (float) row[c];
+            }
         }
-        perStage.put("features", rows.length);
+        perStage.put("features", n);
         timer.observeDuration();
 
         // gbdt
         timer = metrics.requestDuration.labels("gbdt").startTimer();
-        double[] gbdt = bundle.gbdt().score(rows);
+        double[] gbdt = bundle.gbdt().score(columns, n);
         timer.observeDuration();
 
         // rerank
         timer = metrics.requestDuration.labels("rerank").startTimer();
         double[] rerank = null;
         double[] finalScores = gbdt;
-        int head = Math.min(rerankHead, rows.length);
+        int head = Math.min(rerankHead, n);
         if (head > 0) {
             try {
                 int[] order = topIndices(gbdt, head);
                 double[][] headRows = new double[head][];
                 double[] headGbdt = new double[head];
                 for (int i = 0; i < head; i++) {
-                    headRows[i] = rows[order[i]];
+                    // the reranker reads floats too, so the columns' values are all it would have seen
+                    headRows[i] = new double[columns.length];
+                    for (int c = 0; c < columns.length; c++) {
+                        headRows[i][c] = columns[c][order[i]];
+                    }
                     headGbdt[i] = gbdt[order[i]];
                 }
                 double[] headScores = bundle.reranker().score(headRows, headGbdt);
-                rerank = new double[rows.length];
+                rerank = new double[n];
                 Arrays.fill(rerank, Double.NaN);
                 for (int i = 0; i < head; i++) {
                     rerank[order[i]] = headScores[i];
@@ -201,7 +214,8 @@ public final class RecommendationService {
             int i = chosen[position];
             metrics.scores.observe(gbdt[i]);
             items.add(new Recommendation.Item(candidates.get(i), finalScores[i], position + 1, sources[i],
-                    categories[i], query.explain() ? explain(bundle, rows[i], retrievalScores[i], gbdt[i],
+                    categories[i], query.explain() ? explain(bundle, rowsOfUser.row(itemOnly[i], userCategories[i],
+                    categories[i], retrievalScores[i]), retrievalScores[i], gbdt[i],
                     rerank == null ? Double.NaN : rerank[i], finalScores[i]) : null));
         }
         boolean degraded = !degradedReasons.isEmpty();
