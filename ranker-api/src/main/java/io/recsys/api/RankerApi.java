@@ -31,6 +31,12 @@ public final class RankerApi implements AutoCloseable {
      */
     static final Duration FEATURE_MAX_AGE = Duration.ofSeconds(120);
 
+    /** The trending list is re-read at most this often while items are being written (see {@link Trending}). */
+    static final Duration TRENDING_MIN_REFRESH = Duration.ofSeconds(2);
+
+    /** The trending list is re-read at least this often, items written or not: a safety net for a missed write. */
+    static final Duration TRENDING_MAX_REFRESH = Duration.ofSeconds(30);
+
     /**
      * How long a request waits for a store connection before it ranks with held features or the registry's
      * defaults (degraded). The store pool's default, 10 s, made every request wait 10 s per read while the database
@@ -83,9 +89,9 @@ public final class RankerApi implements AutoCloseable {
             models = new ServingModels(bundles, registry);
             models.reload(null, null, 0);
             ApiMetrics metrics = new ApiMetrics();
+            trending = new Trending(store, TRENDING_MIN_REFRESH.toMillis(), TRENDING_MAX_REFRESH.toMillis(), metrics);
             LiveFeatures features = new LiveFeatures(store, new FeatureDerivation(registry),
-                    Duration.ofMillis(config.featureCacheMillis()), FEATURE_MAX_AGE, metrics);
-            trending = new Trending(store, 2_000, metrics);
+                    Duration.ofMillis(config.featureCacheMillis()), FEATURE_MAX_AGE, metrics, trending::itemsWritten);
             RecommendationService recommendations = new RecommendationService(models, features,
                     trending, new Catalogue(store), new ImpressionLogger(producer, metrics),
                     metrics, config.candidates(), config.rerankHead(), config.diversity(), config.blockedItems());

@@ -1,6 +1,7 @@
 package io.recsys.api.serving;
 
 import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureDerivation;
 import io.recsys.schema.feature.FeatureVector;
 import io.recsys.store.OnlineStore;
@@ -69,6 +70,9 @@ public final class LiveFeatures implements AutoCloseable {
     private final Map<EntityKey, Boolean> stale = new ConcurrentHashMap<>();
     /** Writes already acted on, per entity, within the look-back: so one write is re-read once, not every look. */
     private final Map<EntityKey, Long> writesSeen = new HashMap<>();
+    /** Item writes already announced to {@code onItemsWritten}, within the look-back. */
+    private final Map<EntityKey, Long> itemWritesSeen = new HashMap<>();
+    private final Runnable onItemsWritten;
     private long newestWrite = Long.MIN_VALUE;
     /** When the store last answered a look: held values are known current only while it keeps answering. */
     private volatile long lastLook = System.currentTimeMillis();
@@ -76,12 +80,14 @@ public final class LiveFeatures implements AutoCloseable {
     private final ScheduledExecutorService refresher;
 
     /**
-     * @param refreshAfter how often the store is asked what was written: the delay before a change is served
-     * @param maxAge       how old held values may get before a background re-read (for changes without a write)
+     * @param refreshAfter   how often the store is asked what was written: the delay before a change is served
+     * @param maxAge         how old held values may get before a background re-read (for changes without a write)
+     * @param onItemsWritten told (on the refresh thread) when a look finds item rows written that it had not seen
      */
     public LiveFeatures(OnlineStore store, FeatureDerivation derivation, Duration refreshAfter, Duration maxAge,
-                        ApiMetrics metrics) {
+                        ApiMetrics metrics, Runnable onItemsWritten) {
         this.store = store;
+        this.onItemsWritten = onItemsWritten;
         this.derivation = derivation;
         this.metrics = metrics;
         this.refreshAfterMillis = refreshAfter.toMillis();
@@ -180,20 +186,41 @@ public final class LiveFeatures implements AutoCloseable {
         }
     }
 
-    /** Queues the held entities that had a row written since the last look. */
+    /** Queues the held entities that had a row written since the last look, and announces new item writes. */
     private void queueWritten() {
         // before any write was seen, nothing older than the first look matters: what is held was read after it
         long from = newestWrite == Long.MIN_VALUE ? System.currentTimeMillis() - FIRST_LOOK_BACK_MILLIS
                 : newestWrite - WRITE_LOOKBACK_MILLIS;
         Map<EntityKey, Long> written = store.writtenSince(from);
+        boolean itemsWritten = false;
         for (Map.Entry<EntityKey, Long> write : written.entrySet()) {
             newestWrite = Math.max(newestWrite, write.getValue());
-            if (held.containsKey(write.getKey()) && !write.getValue().equals(writesSeen.put(write.getKey(),
-                    write.getValue()))) {
+            if (held.containsKey(write.getKey()) && firstSeen(writesSeen, write)) {
                 stale.put(write.getKey(), Boolean.TRUE);
+            }
+            // apart from writesSeen, which must not remember a write to an entity held only after this look
+            if (write.getKey().type() == EntityType.ITEM && firstSeen(itemWritesSeen, write)) {
+                itemsWritten = true;
             }
         }
         writesSeen.values().removeIf(writtenAt -> writtenAt < newestWrite - WRITE_LOOKBACK_MILLIS);
+        itemWritesSeen.values().removeIf(writtenAt -> writtenAt < newestWrite - WRITE_LOOKBACK_MILLIS);
+        if (itemsWritten) {
+            onItemsWritten.run();
+        }
+    }
+
+    /**
+     * Remembers a write; true if it was not remembered yet. A write seen again (every look reaches back over the
+     * last ones) is left alone rather than put again: that wrote a new boxed time into the old generation's map for
+     * every entity of every look, and the collector scanned each of those cards at the next pause.
+     */
+    private static boolean firstSeen(Map<EntityKey, Long> seen, Map.Entry<EntityKey, Long> write) {
+        if (write.getValue().equals(seen.get(write.getKey()))) {
+            return false;
+        }
+        seen.put(write.getKey(), write.getValue());
+        return true;
     }
 
     @Override
