@@ -9,7 +9,6 @@ import io.recsys.store.StoreUnavailableException;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Online feature reads for ranking, served from memory. An entity never read (or not read for
@@ -43,10 +43,64 @@ public final class LiveFeatures implements AutoCloseable {
      * The vectors of a request, in the order the entities were asked for, and whether any of them are defaults
      * standing in for a failed read.
      */
-    public record Read(List<FeatureVector> vectors, boolean degraded, String failure) {
+    public static final class Read {
+
+        private final Held[] entries;
+        private final String failure;
+
+        private Read(Held[] entries, String failure) {
+            this.entries = entries;
+            this.failure = failure;
+        }
+
+        public FeatureVector vector(int i) {
+            return entries[i].vector;
+        }
+
+        /**
+         * A value computed from the {@code i}-th vector by {@code derive}, kept with the held vector until it is
+         * replaced: the next read of the same vector returns it without computing it, or looking it up anywhere
+         * else. A request derives its ranking values from hundreds of item vectors spread over the heap, and a
+         * separate map of them cost a cache miss per item beside the one here. {@code key} (compared by identity)
+         * tells derivations apart; a vector keeps the values of the last two keys, one per bundle in an A/B test.
+         */
+        @SuppressWarnings("unchecked")
+        public <T> T derived(int i, Object key, Function<FeatureVector, T> derive) {
+            Held entry = entries[i];
+            Derived last = entry.derived;
+            for (Derived d = last; d != null; d = d.earlier()) {
+                if (d.key() == key) {
+                    return (T) d.value();
+                }
+            }
+            T value = derive.apply(entry.vector);
+            entry.derived = new Derived(key, value, last == null ? null : new Derived(last.key(), last.value(), null));
+            return value;
+        }
+
+        public boolean degraded() {
+            return failure != null;
+        }
+
+        public String failure() {
+            return failure;
+        }
     }
 
-    private record Held(FeatureVector vector, long readAt) {
+    /** The values of one entity as read at {@code readAt}, and what readers derived from them. */
+    private static final class Held {
+        private final FeatureVector vector;
+        private final long readAt;
+        /** Racing readers may both compute and set it; either value is right. */
+        private volatile Derived derived;
+
+        Held(FeatureVector vector, long readAt) {
+            this.vector = vector;
+            this.readAt = readAt;
+        }
+    }
+
+    private record Derived(Object key, Object value, Derived earlier) {
     }
 
     /** Values older than this many {@code maxAge} are re-read on the request path, bounding staleness. */
@@ -103,20 +157,20 @@ public final class LiveFeatures implements AutoCloseable {
     }
 
     public Read read(List<EntityKey> entities) {
-        FeatureVector[] vectors = new FeatureVector[entities.size()];
+        Held[] entries = new Held[entities.size()];
         List<EntityKey> missing = new ArrayList<>();
         long now = System.currentTimeMillis();
         long oldestRead = now;
-        for (int i = 0; i < vectors.length; i++) {
+        for (int i = 0; i < entries.length; i++) {
             EntityKey entity = entities.get(i);
             Held entry = held.get(entity);
-            if (entry == null || now - entry.readAt() > maxAgeMillis * STALE_FACTOR) {
+            if (entry == null || now - entry.readAt > maxAgeMillis * STALE_FACTOR) {
                 missing.add(entity);
                 continue;
             }
-            vectors[i] = entry.vector();
-            oldestRead = Math.min(oldestRead, entry.readAt());
-            if (now - entry.readAt() > maxAgeMillis) {
+            entries[i] = entry;
+            oldestRead = Math.min(oldestRead, entry.readAt);
+            if (now - entry.readAt > maxAgeMillis) {
                 stale.put(entity, Boolean.TRUE);
             }
         }
@@ -127,39 +181,42 @@ public final class LiveFeatures implements AutoCloseable {
         long silentFor = now - lastLook;
         if (missing.isEmpty()) {
             // held values may have changed in the store unseen if it stopped answering the looks
-            return silentFor > unconfirmedAfterMillis
-                    ? new Read(Arrays.asList(vectors), true, "feature store unavailable for " + silentFor / 1000
-                    + " s: serving the features held before")
-                    : new Read(Arrays.asList(vectors), false, null);
+            return new Read(entries, silentFor > unconfirmedAfterMillis ? "feature store unavailable for "
+                    + silentFor / 1000 + " s: serving the features held before" : null);
         }
-        Map<EntityKey, FeatureVector> fresh;
+        Map<EntityKey, Held> fresh;
         String failure = null;
         try {
-            fresh = store.readLatest(missing);
-            hold(fresh, now);
+            fresh = hold(store.readLatest(missing), now);
         } catch (StoreUnavailableException e) {
             metrics.errors.labels("feature_store").inc();
             fresh = new HashMap<>();
             for (EntityKey entity : missing) {
                 Held entry = held.get(entity);
-                fresh.put(entity, entry != null ? entry.vector() : derivation.defaults(entity, now));
+                fresh.put(entity, entry != null ? entry : new Held(derivation.defaults(entity, now), now));
             }
             failure = "feature store unavailable: " + e.getMessage();
         }
-        for (int i = 0; i < vectors.length; i++) {
-            if (vectors[i] == null) {
-                vectors[i] = fresh.get(entities.get(i));
+        for (int i = 0; i < entries.length; i++) {
+            if (entries[i] == null) {
+                entries[i] = fresh.get(entities.get(i));
             }
         }
-        return new Read(Arrays.asList(vectors), failure != null, failure);
+        return new Read(entries, failure);
     }
 
-    private void hold(Map<EntityKey, FeatureVector> vectors, long readAt) {
+    private Map<EntityKey, Held> hold(Map<EntityKey, FeatureVector> vectors, long readAt) {
         if (held.size() > MAX_HELD) {
             // a crude bound on memory: forget everything and let requests re-read what they need
             held.clear();
         }
-        vectors.forEach((entity, vector) -> held.put(entity, new Held(vector, readAt)));
+        Map<EntityKey, Held> entries = new HashMap<>();
+        vectors.forEach((entity, vector) -> {
+            Held entry = new Held(vector, readAt);
+            held.put(entity, entry);
+            entries.put(entity, entry);
+        });
+        return entries;
     }
 
     private void refresh() {

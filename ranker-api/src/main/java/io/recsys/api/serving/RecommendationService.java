@@ -1,8 +1,6 @@
 package io.recsys.api.serving;
 
 import ai.onnxruntime.OrtException;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.prometheus.client.Histogram;
 import io.recsys.models.bundle.ModelBundle;
 import io.recsys.models.ranking.HeadReranking;
@@ -22,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * "What should this user see now?": candidates from the ANN index (the user's vector folded in from their recent
@@ -37,8 +35,6 @@ public final class RecommendationService {
 
     /** Users whose ANN candidates are remembered: ~6 KB each at 500 candidates. */
     private static final int ANN_CACHE_USERS = 50_000;
-    /** A crude bound on the item-only values held, as {@link Catalogue} bounds its categories. */
-    private static final int MAX_ITEM_VALUES = 1_000_000;
 
     private final ServingModels models;
     private final LiveFeatures features;
@@ -51,9 +47,6 @@ public final class RecommendationService {
     private final double diversity;
     private final Set<String> blocked;
     private final AnnCandidates annCandidates;
-    /** Per bundle spec (weakly held, so a replaced bundle's go with it): item-only values per item. */
-    private final Cache<RankingFeatures, Map<String, ItemValues>> itemValuesBySpec = Caffeine.newBuilder().weakKeys()
-            .build();
 
     public RecommendationService(ServingModels models, LiveFeatures features, Trending trending, Catalogue catalogue,
                                  ImpressionLogger impressions, ApiMetrics metrics, int candidateCount,
@@ -85,8 +78,8 @@ public final class RecommendationService {
         if (userRead.degraded()) {
             degradedReasons.add(userRead.failure());
         }
-        FeatureVector user = userRead.vectors().get(0);
-        FeatureVector global = userRead.vectors().get(1);
+        FeatureVector user = userRead.vector(0);
+        FeatureVector global = userRead.vector(1);
         List<WeightedItem> interactions = RetrievalModel.recentInteractions(user);
         RetrievalModel retrieval = bundle.retrieval().orElse(null);
         AnnCandidates.Neighbours neighbours = retrieval == null ? null : annCandidates.nearest(bundle.version(),
@@ -148,7 +141,8 @@ public final class RecommendationService {
         }
         RankingFeatures spec = bundle.features();
         RankingFeatures.Rows rowsOfUser = spec.rows(user, global);
-        Map<String, ItemValues> heldValues = itemValues(spec);
+        // computed once per held item vector: looking up a vector's named values was the largest cost of ~550 rows
+        Function<FeatureVector, double[]> itemValues = spec::itemValues;
         double[][] itemOnly = new double[n][];
         FeatureVector[] userCategories = new FeatureVector[n];
         // the rows go straight into one float column per feature, the shape the GBDT walks: rows of doubles
@@ -156,8 +150,8 @@ public final class RecommendationService {
         float[][] columns = new float[spec.size()][n];
         double[] row = new double[spec.size()];
         for (int i = 0; i < n; i++) {
-            itemOnly[i] = itemValues(spec, heldValues, read.vectors().get(i));
-            userCategories[i] = categories[i] == null ? null : read.vectors().get(categoryKeys.get(categories[i]));
+            itemOnly[i] = read.derived(i, spec, itemValues);
+            userCategories[i] = categories[i] == null ? null : read.vector(categoryKeys.get(categories[i]));
             rowsOfUser.fill(row, itemOnly[i], userCategories[i], categories[i], retrievalScores[i]);
             for (int c = 0; c < row.length; c++) {
                 columns[c][i] = (float) row[c];
@@ -359,33 +353,6 @@ public final class RecommendationService {
             top[at] = i;
         }
         return top;
-    }
-
-    /** An item's item-only feature values and the held vector they were computed from. */
-    private record ItemValues(FeatureVector vector, double[] values) {
-    }
-
-    /** The item-only values held for a bundle spec, by item id. */
-    private Map<String, ItemValues> itemValues(RankingFeatures spec) {
-        Map<String, ItemValues> held = itemValuesBySpec.get(spec, s -> new ConcurrentHashMap<>());
-        if (held.size() > MAX_ITEM_VALUES) {
-            held.clear();
-        }
-        return held;
-    }
-
-    /**
-     * A candidate's item-only feature values, computed once per held item vector: looking up a vector's named
-     * values was the largest cost of building ~550 rows. A vector replaced by a fresher read (compared by
-     * identity) is computed again.
-     */
-    private static double[] itemValues(RankingFeatures spec, Map<String, ItemValues> held, FeatureVector item) {
-        ItemValues values = held.get(item.entity().id());
-        if (values == null || values.vector() != item) {
-            values = new ItemValues(item, spec.itemValues(item));
-            held.put(item.entity().id(), values);
-        }
-        return values.values();
     }
 
     /** Fills in the retrieval scores not known yet (NaN): those of candidates that did not come from the ANN list. */
