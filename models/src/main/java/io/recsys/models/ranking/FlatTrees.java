@@ -133,6 +133,11 @@ final class FlatTrees {
                 columns[c][r] = (float) row[c];
             }
         }
+        return score(columns, n);
+    }
+
+    /** The click probability of each of {@code n} rows given as columns, {@code columns[feature][row]}. */
+    double[] score(float[][] columns, int n) {
         double[][] margins = new double[classes][n];
         for (int t = 0; t < roots.length; t++) {
             double[] margin = margins[treeClass[t]];

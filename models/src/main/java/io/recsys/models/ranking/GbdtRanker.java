@@ -73,6 +73,19 @@ public final class GbdtRanker {
         return trees.score(rows);
     }
 
+    /**
+     * The same probabilities from the rows given as one float column per feature ({@code columns[feature][row]}),
+     * which is what the walk reads: a server that builds its candidates' features in this shape spares the rows
+     * and their transposition, most of a request's garbage.
+     */
+    public double[] score(float[][] columns, int rows) {
+        if (columns.length != featureNames.size()) {
+            throw new IllegalArgumentException(columns.length + " feature columns for " + featureNames.size()
+                    + " features");
+        }
+        return trees.score(columns, rows);
+    }
+
     /** The same probabilities computed by XGBoost itself: the reference {@link #score} is checked against. */
     public double[] scoreWithXgboost(double[][] rows) {
         List<Example<Label>> examples = TribuoExamples.unlabeled(featureNames, rows);

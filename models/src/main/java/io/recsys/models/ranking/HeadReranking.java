@@ -22,9 +22,23 @@ public final class HeadReranking {
             order[i] = i;
         }
         Arrays.sort(order, Comparator.comparingDouble((Integer i) -> gbdtScores[i]).reversed());
+        int[] top = new int[Math.min(head, order.length)];
+        double[] topRerank = new double[top.length];
+        for (int rank = 0; rank < top.length; rank++) {
+            top[rank] = order[rank];
+            topRerank[rank] = rerankScores[order[rank]];
+        }
+        return finalScores(gbdtScores, top, topRerank);
+    }
+
+    /**
+     * The same, for a caller that already knows the GBDT's top: {@code head[i]} is the index of the i-th best GBDT
+     * score and {@code headRerank[i]} its reranker score.
+     */
+    public static double[] finalScores(double[] gbdtScores, int[] head, double[] headRerank) {
         double[] scores = gbdtScores.clone();
-        for (int rank = 0; rank < Math.min(head, order.length); rank++) {
-            scores[order[rank]] = 1.0 + rerankScores[order[rank]];
+        for (int i = 0; i < head.length; i++) {
+            scores[head[i]] = 1.0 + headRerank[i];
         }
         return scores;
     }

@@ -3,6 +3,8 @@ package io.recsys.models.ranking;
 import io.recsys.schema.feature.FeatureVector;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +18,36 @@ import java.util.function.ToDoubleFunction;
  */
 public final class RankingFeatures {
 
-    private static final Map<String, ToDoubleFunction<CandidateFeatures>> KNOWN = new LinkedHashMap<>();
-    /** The features that read nothing but the item's own vector, as functions of that vector. */
-    private static final Map<String, ToDoubleFunction<FeatureVector>> ITEM_ONLY = new LinkedHashMap<>();
+    /** What a feature reads, so a server can compute it once per item, per request or per category. */
+    private enum Scope {
+        /** The item's own vector only. */
+        ITEM,
+        /** A value of the item's own vector combined with the global vector. */
+        ITEM_GLOBAL,
+        /** The user's and the global vectors only: the same for every candidate of a request. */
+        USER,
+        /** The user's vectors and the item's category: the same for every candidate of one category. */
+        CATEGORY,
+        /** The candidate's retrieval score. */
+        RETRIEVAL
+    }
+
+    /** How an {@link Scope#ITEM_GLOBAL} feature combines the item's part with the global vector. */
+    @FunctionalInterface
+    private interface WithGlobal {
+        double apply(double itemPart, FeatureVector global);
+    }
+
+    /**
+     * @param itemPart   for {@link Scope#ITEM} the whole feature, for {@link Scope#ITEM_GLOBAL} the item's part, as
+     *                   a function of the item's vector; null otherwise
+     * @param withGlobal for {@link Scope#ITEM_GLOBAL} only
+     */
+    private record Feature(Scope scope, ToDoubleFunction<CandidateFeatures> extractor,
+                           ToDoubleFunction<FeatureVector> itemPart, WithGlobal withGlobal) {
+    }
+
+    private static final Map<String, Feature> KNOWN = new LinkedHashMap<>();
 
     static {
         for (String count : List.of("impressions_short", "clicks_short", "impressions_1h", "clicks_1h",
@@ -32,53 +61,68 @@ public final class RankingFeatures {
                 : Math.log1p(item.number("age_hours")));
         itemOnly("item.popularity", item -> Math.log1p(item.number("popularity")));
         for (String count : List.of("clicks_1h", "clicks_24h", "views_24h", "clicks_all")) {
-            KNOWN.put("user." + count, c -> Math.log1p(c.user().number(count)));
+            known("user." + count, Scope.USER, c -> Math.log1p(c.user().number(count)));
         }
-        KNOWN.put("user.recent_items", c -> c.user().values().get("recent_items") instanceof List<?> l ? l.size() : 0);
-        KNOWN.put("user.category_affinity", RankingFeatures::affinityToItemCategory);
-        KNOWN.put("user_category.impressions_24h",
+        known("user.recent_items", Scope.USER,
+                c -> c.user().values().get("recent_items") instanceof List<?> l ? l.size() : 0);
+        known("user.category_affinity", Scope.CATEGORY, RankingFeatures::affinityToItemCategory);
+        known("user_category.impressions_24h", Scope.CATEGORY,
                 c -> c.userCategory() == null ? Double.NaN : Math.log1p(c.userCategory().number("impressions_24h")));
-        KNOWN.put("user_category.ctr_24h",
+        known("user_category.ctr_24h", Scope.CATEGORY,
                 c -> c.userCategory() == null ? Double.NaN : c.userCategory().number("ctr_24h"));
-        KNOWN.put("user_category.ctr_all",
+        known("user_category.ctr_all", Scope.CATEGORY,
                 c -> c.userCategory() == null ? Double.NaN : c.userCategory().number("ctr_all"));
-        KNOWN.put("global.ctr_1h", c -> c.global().number("ctr_1h"));
-        KNOWN.put("item.ctr_1h_lift", c -> c.item().number("ctr_1h") / c.global().number("ctr_24h"));
-        KNOWN.put("retrieval.score", CandidateFeatures::retrievalScore);
+        known("global.ctr_1h", Scope.USER, c -> c.global().number("ctr_1h"));
+        itemAndGlobal("item.ctr_1h_lift", item -> item.number("ctr_1h"),
+                (ctr, global) -> ctr / global.number("ctr_24h"));
+        known("retrieval.score", Scope.RETRIEVAL, CandidateFeatures::retrievalScore);
+    }
+
+    private static void known(String name, Scope scope, ToDoubleFunction<CandidateFeatures> extractor) {
+        KNOWN.put(name, new Feature(scope, extractor, null, null));
     }
 
     private static void itemOnly(String name, ToDoubleFunction<FeatureVector> extractor) {
-        ITEM_ONLY.put(name, extractor);
-        KNOWN.put(name, c -> extractor.applyAsDouble(c.item()));
+        KNOWN.put(name, new Feature(Scope.ITEM, c -> extractor.applyAsDouble(c.item()), extractor, null));
+    }
+
+    private static void itemAndGlobal(String name, ToDoubleFunction<FeatureVector> itemPart, WithGlobal withGlobal) {
+        KNOWN.put(name, new Feature(Scope.ITEM_GLOBAL,
+                c -> withGlobal.apply(itemPart.applyAsDouble(c.item()), c.global()), itemPart, withGlobal));
     }
 
     private final List<String> names;
-    /** Columns computed from the item's vector alone, their extractors, and the other columns with theirs. */
-    private final int[] itemColumns;
-    private final List<ToDoubleFunction<FeatureVector>> itemExtractors = new ArrayList<>();
-    private final int[] otherColumns;
-    private final List<ToDoubleFunction<CandidateFeatures>> otherExtractors = new ArrayList<>();
+    /** Every column's feature, in column order. */
+    private final List<Feature> features = new ArrayList<>();
+    /** Per scope, the columns of this spec's features of that scope and, in the same order, the features. */
+    private final Map<Scope, int[]> columns = new EnumMap<>(Scope.class);
+    private final Map<Scope, List<Feature>> scoped = new EnumMap<>(Scope.class);
+    /** The item parts of the {@link Scope#ITEM} columns, then of the {@link Scope#ITEM_GLOBAL} ones. */
+    private final List<ToDoubleFunction<FeatureVector>> itemParts = new ArrayList<>();
 
     private RankingFeatures(List<String> names) {
         this.names = List.copyOf(names);
-        List<Integer> item = new ArrayList<>();
-        List<Integer> other = new ArrayList<>();
+        Map<Scope, List<Integer>> scopedColumns = new EnumMap<>(Scope.class);
+        for (Scope scope : Scope.values()) {
+            scopedColumns.put(scope, new ArrayList<>());
+            scoped.put(scope, new ArrayList<>());
+        }
         for (int column = 0; column < names.size(); column++) {
             String name = names.get(column);
-            if (!KNOWN.containsKey(name)) {
+            Feature feature = KNOWN.get(name);
+            if (feature == null) {
                 throw new IllegalArgumentException("unknown ranking feature '" + name + "'; this build knows "
                         + KNOWN.keySet());
             }
-            if (ITEM_ONLY.containsKey(name)) {
-                item.add(column);
-                itemExtractors.add(ITEM_ONLY.get(name));
-            } else {
-                other.add(column);
-                otherExtractors.add(KNOWN.get(name));
-            }
+            features.add(feature);
+            scopedColumns.get(feature.scope()).add(column);
+            scoped.get(feature.scope()).add(feature);
         }
-        this.itemColumns = item.stream().mapToInt(Integer::intValue).toArray();
-        this.otherColumns = other.stream().mapToInt(Integer::intValue).toArray();
+        scopedColumns.forEach((scope, list) -> columns.put(scope, list.stream().mapToInt(Integer::intValue)
+                .toArray()));
+        for (Scope scope : List.of(Scope.ITEM, Scope.ITEM_GLOBAL)) {
+            scoped.get(scope).forEach(feature -> itemParts.add(feature.itemPart()));
+        }
     }
 
     /** Every feature this build can compute, in a stable order. */
@@ -101,41 +145,116 @@ public final class RankingFeatures {
 
     /** One row per candidate of a list, in list order. */
     public double[][] vectors(List<CandidateFeatures> candidates) {
-        List<double[]> itemValues = new ArrayList<>(candidates.size());
-        for (CandidateFeatures candidate : candidates) {
-            itemValues.add(itemValues(candidate.item()));
+        double[][] rows = new double[candidates.size()][names.size()];
+        for (int r = 0; r < rows.length; r++) {
+            for (int column = 0; column < features.size(); column++) {
+                rows[r][column] = features.get(column).extractor().applyAsDouble(candidates.get(r));
+            }
         }
-        return vectors(candidates, itemValues);
+        return rows;
     }
 
     /**
-     * The values of the features that read nothing but the item's vector, in this spec's order. A server that
-     * holds item vectors for a while can compute them once per vector and pass them to
-     * {@link #vectors(List, List)}: they are most of a row, and a request scores hundreds of items.
+     * What the features need from the item's vector alone, in this spec's order. A server that holds item vectors
+     * for a while can compute them once per vector and pass them to {@link Rows#row}: they are most of a row, and
+     * a request scores hundreds of items whose vectors are spread over the heap, where every look-up of a named
+     * value is a cache miss.
      */
     public double[] itemValues(FeatureVector item) {
-        double[] values = new double[itemColumns.length];
+        double[] values = new double[itemParts.size()];
         for (int i = 0; i < values.length; i++) {
-            values[i] = itemExtractors.get(i).applyAsDouble(item);
+            values[i] = itemParts.get(i).applyAsDouble(item);
         }
         return values;
     }
 
-    /** Like {@link #vectors(List)}, with each candidate's {@link #itemValues} computed beforehand. */
-    public double[][] vectors(List<CandidateFeatures> candidates, List<double[]> itemValues) {
-        double[][] rows = new double[candidates.size()][names.size()];
-        for (int r = 0; r < rows.length; r++) {
-            double[] row = rows[r];
-            double[] item = itemValues.get(r);
-            for (int i = 0; i < itemColumns.length; i++) {
-                row[itemColumns[i]] = item[i];
+    /**
+     * Rows for the candidates of one user, equal to {@link #vectors}'s: the columns that read only the user and
+     * global vectors are computed once, those that read the user's vectors and the item's category once per
+     * category, and the item's own values come from {@link #itemValues}. A request scores hundreds of candidates
+     * over a few categories, so computing every column per candidate repeated the same map look-ups hundreds of
+     * times. Not thread-safe: one per request.
+     */
+    public Rows rows(FeatureVector user, FeatureVector global) {
+        return new Rows(user, global);
+    }
+
+    /** See {@link #rows}. */
+    public final class Rows {
+
+        private final FeatureVector user;
+        private final FeatureVector global;
+        private final double[] userValues;
+        private final Map<String, double[]> categoryValues = new HashMap<>();
+        private double[] noCategoryValues;
+
+        private Rows(FeatureVector user, FeatureVector global) {
+            this.user = user;
+            this.global = global;
+            this.userValues = values(Scope.USER, new CandidateFeatures(null, user, null, global, null, Double.NaN));
+        }
+
+        /**
+         * @param itemValues   {@link #itemValues} of the item's vector
+         * @param userCategory the user × category vector; null when the item has no category
+         * @param category     the item's category, null when unknown; the same category must come with the same
+         *                     user × category vector throughout
+         */
+        public double[] row(double[] itemValues, FeatureVector userCategory, String category, double retrievalScore) {
+            double[] row = new double[names.size()];
+            fill(row, itemValues, userCategory, category, retrievalScore);
+            return row;
+        }
+
+        /** Like {@link #row}, into an array of {@link #size()} the caller reuses from one candidate to the next. */
+        public void fill(double[] row, double[] itemValues, FeatureVector userCategory, String category,
+                         double retrievalScore) {
+            int[] item = columns.get(Scope.ITEM);
+            for (int i = 0; i < item.length; i++) {
+                row[item[i]] = itemValues[i];
             }
-            CandidateFeatures candidate = candidates.get(r);
-            for (int i = 0; i < otherColumns.length; i++) {
-                row[otherColumns[i]] = otherExtractors.get(i).applyAsDouble(candidate);
+            int[] itemGlobal = columns.get(Scope.ITEM_GLOBAL);
+            List<Feature> itemGlobalFeatures = scoped.get(Scope.ITEM_GLOBAL);
+            for (int i = 0; i < itemGlobal.length; i++) {
+                row[itemGlobal[i]] = itemGlobalFeatures.get(i).withGlobal().apply(itemValues[item.length + i],
+                        global);
+            }
+            put(row, Scope.USER, userValues);
+            put(row, Scope.CATEGORY, categoryValues(userCategory, category));
+            for (int column : columns.get(Scope.RETRIEVAL)) {
+                row[column] = retrievalScore;
             }
         }
-        return rows;
+
+        private double[] categoryValues(FeatureVector userCategory, String category) {
+            double[] values = category == null ? noCategoryValues : categoryValues.get(category);
+            if (values == null) {
+                values = values(Scope.CATEGORY, new CandidateFeatures(null, user, userCategory, global, category,
+                        Double.NaN));
+                if (category == null) {
+                    noCategoryValues = values;
+                } else {
+                    categoryValues.put(category, values);
+                }
+            }
+            return values;
+        }
+
+        private void put(double[] row, Scope scope, double[] values) {
+            int[] to = columns.get(scope);
+            for (int i = 0; i < to.length; i++) {
+                row[to[i]] = values[i];
+            }
+        }
+    }
+
+    private double[] values(Scope scope, CandidateFeatures candidate) {
+        List<Feature> features = scoped.get(scope);
+        double[] values = new double[features.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = features.get(i).extractor().applyAsDouble(candidate);
+        }
+        return values;
     }
 
     private static double affinityToItemCategory(CandidateFeatures c) {

@@ -14,8 +14,9 @@ import java.util.List;
  * interactions (which fold into the user vector) and how many are asked for. The same inputs give the same HNSW
  * search, so a hit is exactly what a search would return, never a stale answer; a new click changes the key.
  * A search for 500 neighbours costs milliseconds, and a user asks again and again while their history stays the
- * same (a page, its refreshes, the next page), so this spares most searches. Lists are held as two arrays
- * (~6 KB for 500 candidates, retrieval scores included), at most {@code maxUsers} of them, forgotten when unused for 10 minutes.
+ * same (a page, its refreshes, the next page), so this spares most searches. Lists are held as arrays (~6 KB for
+ * 500 candidates, retrieval scores and the user vector included), at most {@code maxUsers} of them, forgotten when
+ * unused for 10 minutes.
  */
 final class AnnCandidates {
 
@@ -23,10 +24,12 @@ final class AnnCandidates {
     }
 
     /**
-     * The nearest items, best first, with each one's retrieval score computed exactly as
-     * {@link RetrievalModel#scores} computes it for any other candidate (the ranking feature {@code retrieval.score}).
+     * The user's folded-in vector and the nearest items to it, best first, with each one's retrieval score computed
+     * exactly as {@link RetrievalModel#scores} computes it for any other candidate (the ranking feature
+     * {@code retrieval.score}). The vector is a least-squares solve over the interactions, so it is remembered
+     * with the list rather than solved again per request.
      */
-    record Neighbours(String[] itemIds, double[] retrievalScores) {
+    record Neighbours(float[] userVector, String[] itemIds, double[] retrievalScores) {
     }
 
     private final Cache<Key, Neighbours> lists;
@@ -37,18 +40,24 @@ final class AnnCandidates {
         this.metrics = metrics;
     }
 
-    /** The {@code k} nearest items to the user's folded-in vector, as the index returns them. */
-    Neighbours nearest(String bundleVersion, RetrievalModel retrieval, List<WeightedItem> interactions,
-                       float[] userVector, int k) {
+    /**
+     * The {@code k} nearest items to the user's folded-in vector, as the index returns them; null when none of the
+     * interactions has an embedding (the user has no vector).
+     */
+    Neighbours nearest(String bundleVersion, RetrievalModel retrieval, List<WeightedItem> interactions, int k) {
         Key key = new Key(bundleVersion, List.copyOf(interactions), k);
         Neighbours held = lists.getIfPresent(key);
         if (held != null) {
             metrics.annCacheHits.inc();
             return held;
         }
+        float[] userVector = retrieval.userVector(interactions);
+        if (userVector == null) {
+            return null;
+        }
         metrics.annCacheMisses.inc();
         List<String> ids = retrieval.nearest(userVector, k).stream().map(ScoredItem::itemId).toList();
-        Neighbours found = new Neighbours(ids.toArray(String[]::new), retrieval.scores(userVector, ids));
+        Neighbours found = new Neighbours(userVector, ids.toArray(String[]::new), retrieval.scores(userVector, ids));
         lists.put(key, found);
         return found;
     }

@@ -18,7 +18,8 @@ public final class ApiMetrics {
     public final Histogram candidates = Histogram.build("recsys_candidates", "Candidates per request after a stage")
             .labelNames("stage").buckets(0, 1, 5, 10, 20, 50, 100, 200, 500, 1000, 2000).register(registry);
     public final Histogram featureStaleness = Histogram.build("recsys_feature_staleness_seconds",
-                    "Age of the feature values served, since they were read from the store")
+                    "Age of the oldest feature value each read served (a request reads twice: its user's and the global"
+                    + " values, then its candidates'), since it was read from the store")
             .buckets(0, 0.1, 0.25, 0.5, 1, 2, 5, 10).register(registry);
     public final Counter cacheHits = Counter.build("recsys_feature_cache_hits_total", "Feature cache hits")
             .register(registry);

@@ -6,7 +6,6 @@ import io.recsys.store.StoreUnavailableException;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,8 +29,11 @@ public final class Catalogue {
     private final StoreBreaker breaker;
     private final Map<String, Held> categories = new ConcurrentHashMap<>();
 
-    /** The category of each item that has one; {@code failure} says why some items could not be looked up. */
-    public record Lookup(Map<String, String> categories, String failure) {
+    /**
+     * The category of each item asked for, in the same order (null: none, or not known); {@code failure} says why
+     * some items could not be looked up.
+     */
+    public record Lookup(String[] categories, String failure) {
     }
 
     public Catalogue(JdbcFeatureStore store, StoreBreaker breaker) {
@@ -40,39 +42,37 @@ public final class Catalogue {
     }
 
     /**
-     * Category per item, for the items that have one. A store failure leaves the items not held without categories
+     * Category per item, aligned with {@code items}. A store failure leaves the items not held without categories
      * (they are looked up again on the next request) and is returned as the failure.
      */
     public Lookup categories(List<String> items) {
-        Map<String, String> result = new HashMap<>(items.size() * 2);
-        List<String> missing = new ArrayList<>();
+        String[] result = new String[items.size()];
+        List<Integer> missing = new ArrayList<>();
         long now = System.currentTimeMillis();
-        for (String item : items) {
-            Held held = categories.get(item);
+        for (int i = 0; i < result.length; i++) {
+            Held held = categories.get(items.get(i));
             if (held == null || now - held.readAt() > HOLD_MILLIS) {
-                missing.add(item);
-            } else if (held.category() != null) {
-                result.put(item, held.category());
+                missing.add(i);
+            } else {
+                result[i] = held.category();
             }
         }
-        if (!missing.isEmpty()) {
-            Map<String, ItemAttributes> read;
-            try {
-                read = breaker.read(() -> store.itemAttributes(missing));
-            } catch (StoreUnavailableException e) {
-                return new Lookup(result, "item categories unavailable: " + e.getMessage());
-            }
-            if (categories.size() > MAX_HELD) {
-                categories.clear();
-            }
-            for (String item : missing) {
-                ItemAttributes attributes = read.get(item);
-                String category = attributes == null ? null : attributes.category();
-                categories.put(item, new Held(category, now));
-                if (category != null) {
-                    result.put(item, category);
-                }
-            }
+        if (missing.isEmpty()) {
+            return new Lookup(result, null);
+        }
+        Map<String, ItemAttributes> read;
+        try {
+            read = breaker.read(() -> store.itemAttributes(missing.stream().map(items::get).toList()));
+        } catch (StoreUnavailableException e) {
+            return new Lookup(result, "item categories unavailable: " + e.getMessage());
+        }
+        if (categories.size() > MAX_HELD) {
+            categories.clear();
+        }
+        for (int i : missing) {
+            ItemAttributes attributes = read.get(items.get(i));
+            result[i] = attributes == null ? null : attributes.category();
+            categories.put(items.get(i), new Held(result[i], now));
         }
         return new Lookup(result, null);
     }

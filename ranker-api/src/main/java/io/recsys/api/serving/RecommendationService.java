@@ -1,11 +1,8 @@
 package io.recsys.api.serving;
 
 import ai.onnxruntime.OrtException;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.prometheus.client.Histogram;
 import io.recsys.models.bundle.ModelBundle;
-import io.recsys.models.ranking.CandidateFeatures;
 import io.recsys.models.ranking.HeadReranking;
 import io.recsys.models.ranking.RankingFeatures;
 import io.recsys.models.retrieval.RetrievalModel;
@@ -16,12 +13,14 @@ import io.recsys.schema.feature.FeatureVector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * "What should this user see now?": candidates from the ANN index (the user's vector folded in from their recent
@@ -48,9 +47,6 @@ public final class RecommendationService {
     private final double diversity;
     private final Set<String> blocked;
     private final AnnCandidates annCandidates;
-    /** Per bundle spec (weakly held, so a replaced bundle's go with it): item-only values per item vector. */
-    private final Cache<RankingFeatures, Cache<FeatureVector, double[]>> itemValues = Caffeine.newBuilder()
-            .weakKeys().build();
 
     public RecommendationService(ServingModels models, LiveFeatures features, Trending trending, Catalogue catalogue,
                                  ImpressionLogger impressions, ApiMetrics metrics, int candidateCount,
@@ -78,52 +74,40 @@ public final class RecommendationService {
 
         // retrieve
         Histogram.Timer timer = metrics.requestDuration.labels("retrieve").startTimer();
-        EntityKey userKey = EntityKey.user(query.userId());
-        LiveFeatures.Read userRead = features.read(List.of(userKey, EntityKey.GLOBAL));
+        LiveFeatures.Read userRead = features.read(List.of(EntityKey.user(query.userId()), EntityKey.GLOBAL));
         if (userRead.degraded()) {
             degradedReasons.add(userRead.failure());
         }
-        FeatureVector user = userRead.vectors().get(userKey);
+        FeatureVector user = userRead.vector(0);
+        FeatureVector global = userRead.vector(1);
         List<WeightedItem> interactions = RetrievalModel.recentInteractions(user);
-        List<String> recent = interactions.stream().map(WeightedItem::itemId).toList();
-        Map<String, String> source = new LinkedHashMap<>();
-        Map<String, Double> retrievalScore = new HashMap<>();
-        float[] userVector = null;
         RetrievalModel retrieval = bundle.retrieval().orElse(null);
-        if (retrieval != null) {
-            userVector = retrieval.userVector(interactions);
-            if (userVector != null) {
-                AnnCandidates.Neighbours neighbours = annCandidates.nearest(bundle.version(), retrieval,
-                        interactions, userVector, candidateCount + recent.size());
-                for (int i = 0; i < neighbours.itemIds().length; i++) {
-                    source.putIfAbsent(neighbours.itemIds()[i], "ann");
-                    retrievalScore.put(neighbours.itemIds()[i], neighbours.retrievalScores()[i]);
-                }
-            }
-        }
+        AnnCandidates.Neighbours neighbours = retrieval == null ? null : annCandidates.nearest(bundle.version(),
+                retrieval, interactions, candidateCount + interactions.size());
+        float[] userVector = neighbours == null ? null : neighbours.userVector();
+        Pool pool = new Pool(neighbours);
         // a user with a vector gets a few trending items for freshness; a cold user gets the full list
-        List<String> popular = trending.top(userVector == null ? candidateCount : Math.max(10, candidateCount / 10));
-        for (String item : popular) {
-            source.putIfAbsent(item, "trending");
-        }
-        if (source.size() < query.k() && retrieval != null) {
+        pool.addAll(trending.top(userVector == null ? candidateCount : Math.max(10, candidateCount / 10)),
+                "trending");
+        if (pool.size() < query.k() && retrieval != null) {
             // a cold catalogue (nothing clicked yet) still has items: fill from the bundle's catalogue
-            for (String item : retrieval.items().itemIds()) {
-                if (source.size() >= candidateCount) {
-                    break;
-                }
-                source.putIfAbsent(item, "catalogue");
-            }
+            pool.fill(retrieval.items().itemIds(), "catalogue", candidateCount);
         }
-        perStage.put("retrieve", source.size());
+        perStage.put("retrieve", pool.size());
         timer.observeDuration();
 
         // filter
         timer = metrics.requestDuration.labels("filter").startTimer();
-        Set<String> seen = new LinkedHashSet<>(recent);
-        List<String> candidates = new ArrayList<>();
-        for (String item : source.keySet()) {
+        Set<String> seen = new HashSet<>();
+        interactions.forEach(interaction -> seen.add(interaction.itemId()));
+        List<String> candidates = new ArrayList<>(pool.size());
+        String[] sources = new String[pool.size()];
+        double[] retrievalScores = new double[pool.size()];
+        for (int i = 0; i < pool.size(); i++) {
+            String item = pool.ids.get(i);
             if (!seen.contains(item) && !query.exclude().contains(item) && !blocked.contains(item)) {
+                sources[candidates.size()] = pool.sources.get(i);
+                retrievalScores[candidates.size()] = pool.retrievalScore(i);
                 candidates.add(item);
             }
         }
@@ -132,64 +116,80 @@ public final class RecommendationService {
 
         // features
         timer = metrics.requestDuration.labels("features").startTimer();
+        int n = candidates.size();
+        scoreUnknown(retrieval, userVector, candidates, retrievalScores);
         Catalogue.Lookup lookup = catalogue.categories(candidates);
         if (lookup.failure() != null) {
             degradedReasons.add(lookup.failure());
         }
-        Map<String, String> categories = lookup.categories();
-        List<EntityKey> keys = new ArrayList<>(candidates.size() + 8);
+        String[] categories = lookup.categories();
+        List<EntityKey> keys = new ArrayList<>(n + 32);
         for (String item : candidates) {
             keys.add(EntityKey.item(item));
         }
-        Set<String> itemCategories = new LinkedHashSet<>(categories.values());
-        for (String category : itemCategories) {
-            keys.add(EntityKey.userCategory(query.userId(), category));
+        // each category's user × category vector, by its position in the read
+        Map<String, Integer> categoryKeys = new HashMap<>();
+        for (String category : categories) {
+            if (category != null && !categoryKeys.containsKey(category)) {
+                categoryKeys.put(category, keys.size());
+                keys.add(EntityKey.userCategory(query.userId(), category));
+            }
         }
         LiveFeatures.Read read = features.read(keys);
         if (read.degraded() && !userRead.degraded()) {
             degradedReasons.add(read.failure());
         }
-        double[] retrievalScores = retrievalScores(retrieval, userVector, candidates, retrievalScore);
-        List<CandidateFeatures> candidateFeatures = new ArrayList<>(candidates.size());
-        FeatureVector global = userRead.vectors().get(EntityKey.GLOBAL);
-        for (int i = 0; i < candidates.size(); i++) {
-            String item = candidates.get(i);
-            String category = categories.get(item);
-            candidateFeatures.add(new CandidateFeatures(read.vectors().get(EntityKey.item(item)), user,
-                    category == null ? null : read.vectors().get(EntityKey.userCategory(query.userId(), category)),
-                    global, category, retrievalScores[i]));
+        RankingFeatures spec = bundle.features();
+        RankingFeatures.Rows rowsOfUser = spec.rows(user, global);
+        // computed once per held item vector: looking up a vector's named values was the largest cost of ~550 rows
+        Function<FeatureVector, double[]> itemValues = spec::itemValues;
+        double[][] itemOnly = new double[n][];
+        FeatureVector[] userCategories = new FeatureVector[n];
+        // the rows go straight into one float column per feature, the shape the GBDT walks: rows of doubles
+        // and their transposition were most of a request's garbage
+        float[][] columns = new float[spec.size()][n];
+        double[] row = new double[spec.size()];
+        for (int i = 0; i < n; i++) {
+            itemOnly[i] = read.derived(i, spec, itemValues);
+            userCategories[i] = categories[i] == null ? null : read.vector(categoryKeys.get(categories[i]));
+            rowsOfUser.fill(row, itemOnly[i], userCategories[i], categories[i], retrievalScores[i]);
+            for (int c = 0; c < row.length; c++) {
+                columns[c][i] = (float) row[c];
+            }
         }
-        double[][] rows = bundle.features().vectors(candidateFeatures, itemValues(bundle.features(),
-                candidateFeatures));
-        perStage.put("features", rows.length);
+        perStage.put("features", n);
         timer.observeDuration();
 
         // gbdt
         timer = metrics.requestDuration.labels("gbdt").startTimer();
-        double[] gbdt = bundle.gbdt().score(rows);
+        double[] gbdt = bundle.gbdt().score(columns, n);
         timer.observeDuration();
 
         // rerank
         timer = metrics.requestDuration.labels("rerank").startTimer();
         double[] rerank = null;
         double[] finalScores = gbdt;
-        int head = Math.min(rerankHead, rows.length);
+        int head = Math.min(rerankHead, n);
         if (head > 0) {
             try {
-                Integer[] order = topIndices(gbdt, head);
+                int[] order = topIndices(gbdt, head);
                 double[][] headRows = new double[head][];
                 double[] headGbdt = new double[head];
                 for (int i = 0; i < head; i++) {
-                    headRows[i] = rows[order[i]];
+                    // the reranker reads floats too, so the columns' values are all it would have seen
+                    headRows[i] = new double[columns.length];
+                    for (int c = 0; c < columns.length; c++) {
+                        headRows[i][c] = columns[c][order[i]];
+                    }
                     headGbdt[i] = gbdt[order[i]];
                 }
                 double[] headScores = bundle.reranker().score(headRows, headGbdt);
-                rerank = new double[rows.length];
+                rerank = new double[n];
                 Arrays.fill(rerank, Double.NaN);
                 for (int i = 0; i < head; i++) {
                     rerank[order[i]] = headScores[i];
                 }
-                finalScores = HeadReranking.finalScores(gbdt, rerank, head);
+                finalScores = HeadReranking.finalScores(gbdt, order, headScores);
             } catch (OrtException | RuntimeException e) {
                 metrics.errors.labels("rerank").inc();
                 degradedReasons.add("rerank skipped: " + e.getMessage());
@@ -198,18 +198,18 @@ public final class RecommendationService {
         perStage.put("rerank", head);
         timer.observeDuration();
 
-        List<Integer> chosen = diversify(finalScores, candidates, categories, query.k());
-        perStage.put("final", chosen.size());
+        int[] chosen = diversify(finalScores, categories, query.k());
+        perStage.put("final", chosen.length);
         for (Map.Entry<String, Integer> stage : perStage.entrySet()) {
             metrics.candidates.labels(stage.getKey()).observe(stage.getValue());
         }
-        List<Recommendation.Item> items = new ArrayList<>(chosen.size());
-        for (int position = 0; position < chosen.size(); position++) {
-            int i = chosen.get(position);
-            String item = candidates.get(i);
+        List<Recommendation.Item> items = new ArrayList<>(chosen.length);
+        for (int position = 0; position < chosen.length; position++) {
+            int i = chosen[position];
             metrics.scores.observe(gbdt[i]);
-            items.add(new Recommendation.Item(item, finalScores[i], position + 1, source.get(item),
-                    categories.get(item), query.explain() ? explain(bundle, rows[i], retrievalScores[i], gbdt[i],
+            items.add(new Recommendation.Item(candidates.get(i), finalScores[i], position + 1, sources[i],
+                    categories[i], query.explain() ? explain(bundle, rowsOfUser.row(itemOnly[i], userCategories[i],
+                    categories[i], retrievalScores[i]), retrievalScores[i], gbdt[i],
                     rerank == null ? Double.NaN : rerank[i], finalScores[i]) : null));
         }
         boolean degraded = !degradedReasons.isEmpty();
@@ -221,29 +221,83 @@ public final class RecommendationService {
         return recommendation;
     }
 
+    /**
+     * The candidates of a request before filtering, in the order they were found (ANN first), each with the source
+     * that found it first. Built from the ANN list's arrays rather than a map of all ~550: only the few items other
+     * sources add are checked against the ANN list.
+     */
+    private static final class Pool {
+
+        private final AnnCandidates.Neighbours neighbours;
+        private final List<String> ids = new ArrayList<>();
+        private final List<String> sources = new ArrayList<>();
+
+        Pool(AnnCandidates.Neighbours neighbours) {
+            this.neighbours = neighbours;
+            if (neighbours != null) {
+                ids.addAll(Arrays.asList(neighbours.itemIds()));
+                sources.addAll(java.util.Collections.nCopies(ids.size(), "ann"));
+            }
+        }
+
+        int size() {
+            return ids.size();
+        }
+
+        /** NaN where the score is not known yet: items that did not come from the ANN list. */
+        double retrievalScore(int i) {
+            return neighbours != null && i < neighbours.retrievalScores().length ? neighbours.retrievalScores()[i]
+                    : Double.NaN;
+        }
+
+        /** Adds the items not in the pool yet, in order. */
+        void addAll(List<String> items, String source) {
+            Set<String> fresh = new LinkedHashSet<>(items);
+            ids.forEach(fresh::remove);
+            for (String item : fresh) {
+                ids.add(item);
+                sources.add(source);
+            }
+        }
+
+        /** Adds items not in the pool yet, in order, until it holds {@code upTo}. */
+        void fill(List<String> items, String source, int upTo) {
+            Set<String> held = new HashSet<>(ids);
+            for (String item : items) {
+                if (ids.size() >= upTo) {
+                    break;
+                }
+                if (held.add(item)) {
+                    ids.add(item);
+                    sources.add(source);
+                }
+            }
+        }
+    }
+
     /** Greedy MMR over categories: each pick pays {@code diversity} per earlier pick of its category. */
-    private List<Integer> diversify(double[] scores, List<String> candidates, Map<String, String> categories, int k) {
-        Integer[] order = topIndices(scores, Math.min(scores.length, Math.max(k * 5, 50)));
-        List<Integer> pool = new ArrayList<>(Arrays.asList(order));
-        List<Integer> chosen = new ArrayList<>(k);
+    private int[] diversify(double[] scores, String[] categories, int k) {
+        int[] pool = topIndices(scores, Math.min(scores.length, Math.max(k * 5, 50)));
+        int left = pool.length;
+        int[] chosen = new int[Math.min(k, left)];
         Map<String, Integer> picked = new HashMap<>();
-        while (chosen.size() < k && !pool.isEmpty()) {
+        for (int c = 0; c < chosen.length; c++) {
             int best = 0;
             double bestValue = Double.NEGATIVE_INFINITY;
-            for (int p = 0; p < pool.size(); p++) {
-                String category = categories.get(candidates.get(pool.get(p)));
-                double value = scores[pool.get(p)] - diversity * (category == null ? 0
+            for (int p = 0; p < left; p++) {
+                String category = categories[pool[p]];
+                double value = scores[pool[p]] - diversity * (category == null ? 0
                         : picked.getOrDefault(category, 0));
                 if (value > bestValue) {
                     bestValue = value;
                     best = p;
                 }
             }
-            int index = pool.remove(best);
-            chosen.add(index);
-            String category = categories.get(candidates.get(index));
-            if (category != null) {
-                picked.merge(category, 1, Integer::sum);
+            chosen[c] = pool[best];
+            System.arraycopy(pool, best + 1, pool, best, left - best - 1);
+            left--;
+            if (categories[chosen[c]] != null) {
+                picked.merge(categories[chosen[c]], 1, Integer::sum);
             }
         }
         return chosen;
@@ -280,12 +334,12 @@ public final class RecommendationService {
      * sorted buffer: n is the rerank head or MMR pool (tens to a hundred) of ~550 candidates, where sorting boxed
      * indices of all of them showed in the profile.
      */
-    static Integer[] topIndices(double[] scores, int n) {
+    static int[] topIndices(double[] scores, int n) {
         int size = Math.max(0, Math.min(n, scores.length));
-        if (size == 0) {
-            return new Integer[0];
-        }
         int[] top = new int[size];
+        if (size == 0) {
+            return top;
+        }
         int filled = 0;
         for (int i = 0; i < scores.length; i++) {
             if (filled == size && Double.compare(scores[i], scores[top[size - 1]]) <= 0) {
@@ -298,41 +352,18 @@ public final class RecommendationService {
             }
             top[at] = i;
         }
-        Integer[] order = new Integer[size];
-        for (int i = 0; i < size; i++) {
-            order[i] = top[i];
-        }
-        return order;
+        return top;
     }
 
-    /**
-     * Each candidate's item-only feature values, computed once per held item vector (and bundle spec): looking up
-     * a vector's named values was the largest cost of building ~550 rows. Keys are compared by identity and held
-     * weakly, so a vector replaced by a fresher read takes its values with it.
-     */
-    private List<double[]> itemValues(RankingFeatures spec, List<CandidateFeatures> candidates) {
-        Cache<FeatureVector, double[]> memo = itemValues.get(spec, s -> Caffeine.newBuilder().weakKeys().build());
-        List<double[]> values = new ArrayList<>(candidates.size());
-        for (CandidateFeatures candidate : candidates) {
-            values.add(memo.get(candidate.item(), spec::itemValues));
-        }
-        return values;
-    }
-
-    /** Each candidate's retrieval score: the ANN candidates' come with their list, the others are computed. */
-    private static double[] retrievalScores(RetrievalModel retrieval, float[] userVector, List<String> candidates,
-                                            Map<String, Double> known) {
-        double[] scores = new double[candidates.size()];
-        Arrays.fill(scores, Double.NaN);
-        if (retrieval == null) {
-            return scores;
+    /** Fills in the retrieval scores not known yet (NaN): those of candidates that did not come from the ANN list. */
+    private static void scoreUnknown(RetrievalModel retrieval, float[] userVector, List<String> candidates,
+                                     double[] scores) {
+        if (retrieval == null || userVector == null) {
+            return;
         }
         List<Integer> unknown = new ArrayList<>();
-        for (int i = 0; i < scores.length; i++) {
-            Double score = known.get(candidates.get(i));
-            if (score != null) {
-                scores[i] = score;
-            } else {
+        for (int i = 0; i < candidates.size(); i++) {
+            if (Double.isNaN(scores[i])) {
                 unknown.add(i);
             }
         }
@@ -340,6 +371,5 @@ public final class RecommendationService {
         for (int u = 0; u < computed.length; u++) {
             scores[unknown.get(u)] = computed[u];
         }
-        return scores;
     }
 }

@@ -11,11 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TopIndicesTest {
 
     /** The reference: every index sorted by score, highest first, ties in index order. */
-    private static Integer[] bySorting(double[] scores, int n) {
+    private static int[] bySorting(double[] scores, int n) {
         Integer[] order = new Integer[scores.length];
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
-        return Arrays.copyOf(order, Math.min(n, order.length));
+        return Arrays.stream(order).limit(n).mapToInt(Integer::intValue).toArray();
     }
 
     @Test

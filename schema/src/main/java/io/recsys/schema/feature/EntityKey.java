@@ -54,6 +54,20 @@ public record EntityKey(EntityType type, String id) implements Serializable {
         return new EntityKey(type, id);
     }
 
+    /**
+     * Written out rather than generated: the API hashes and compares hundreds of keys per request, and the
+     * generated record methods ran through method-handle chains the JIT did not inline (they showed in profiles).
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof EntityKey key && type == key.type && id.equals(key.id);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * type.ordinal() + id.hashCode();
+    }
+
     @Override
     public String toString() {
         return type.wireName() + ":" + id;

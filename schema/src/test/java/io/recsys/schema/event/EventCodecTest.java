@@ -25,6 +25,7 @@ class EventCodecTest {
     void encodedEventsDecodeToThemselves() {
         Event impression = decode(IMPRESSION).event();
         Event click = Event.feedback("c1", EventType.CLICK, null, "u1", "i1", impression.eventTime());
+        assertThat(EventCodec.encode(impression)).isEqualTo(IMPRESSION);
         assertThat(decode(EventCodec.encode(impression)).event()).isEqualTo(impression);
         assertThat(decode(EventCodec.encode(click)).event()).isEqualTo(click);
         assertThat(impression.position()).isEqualTo(3);
