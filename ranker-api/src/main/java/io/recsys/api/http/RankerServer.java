@@ -13,7 +13,6 @@ import io.recsys.api.serving.ServingModels;
 import io.recsys.models.bundle.BundleException;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.schema.feature.EntityKey;
-import io.recsys.schema.feature.FeatureVector;
 import io.recsys.store.JdbcFeatureStore;
 import io.recsys.store.StoreUnavailableException;
 import io.vertx.core.DeploymentOptions;
