@@ -1,10 +1,9 @@
 package io.recsys.api.http;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.netty.util.NetUtil;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The proxies whose {@code X-Forwarded-For} the API believes, as addresses or CIDR ranges. Anyone can send the header,
@@ -13,14 +12,6 @@ import java.util.regex.Pattern;
  * everything left of that was written by the client and may be forged).
  */
 public final class TrustedProxies {
-
-    private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
-    /**
-     * Only literal addresses: anything else would have InetAddress look up a host name, on the event loop, per
-     * request (an IPv6 literal that does not parse is refused without a lookup because of its colon).
-     */
-    private static final Pattern LITERAL = Pattern.compile(OCTET + "(\\." + OCTET + "){3}"
-            + "|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
     private record Range(byte[] network, int prefixBits) {
         boolean contains(byte[] address) {
@@ -116,14 +107,11 @@ public final class TrustedProxies {
         return false;
     }
 
+    /**
+     * The address's bytes, or null if the text is not a literal IP address. Netty's parser never looks a host name
+     * up, which InetAddress would do, on the event loop, per request.
+     */
     private static byte[] literal(String text) {
-        if (text == null || text.length() > 45 || !LITERAL.matcher(text).matches()) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(text).getAddress();
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        return text == null ? null : NetUtil.createByteArrayFromIpAddressString(text);
     }
 }
