@@ -26,6 +26,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +45,7 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that write their numbers.",
         subcommands = {BenchCommand.PipelineBench.class, AnnBenchCommand.class, ApiBenchCommand.class})
@@ -63,6 +71,10 @@ final class BenchCommand implements Runnable {
 
         @Option(names = "--keys", defaultValue = "1000000", description = "Distinct users and distinct items.")
         int keys;
+
+        @Option(names = "--key-distribution", defaultValue = "uniform",
+                description = "How users and items are drawn: uniform or zipf:S (e.g. zipf:1.1).")
+        String keyDistribution;
 
         @Option(names = "--state-backend", defaultValue = "rocksdb", description = "rocksdb or hashmap.")
         String stateBackend;
@@ -116,11 +128,13 @@ final class BenchCommand implements Runnable {
                                                FeatureJobSettings settings) throws Exception {
             String topic = freshTopic(bootstrap, "bench.events");
             SplittableRandom random = new SplittableRandom(1);
+            KeyDistribution users = KeyDistribution.parse(keyDistribution, keys, 2);
+            KeyDistribution items = KeyDistribution.parse(keyDistribution, keys, 3);
             long start = System.currentTimeMillis() - 86_400_000L;
             List<Event> generated = new ArrayList<>(events);
             for (int i = 0; i < events; i++) {
-                String user = "u" + random.nextInt(keys);
-                String item = "i" + random.nextInt(keys);
+                String user = "u" + users.next();
+                String item = "i" + items.next();
                 long time = start + i / 20;
                 generated.add(random.nextInt(10) == 0
                         ? Event.feedback("b" + i, EventType.CLICK, null, user, item, time)
@@ -140,20 +154,92 @@ final class BenchCommand implements Runnable {
                 publisher.publish(generated, 0, bar::stepTo);
             }
             generated.clear();
+            double decodeOnly = decodeOnlyRate(bootstrap, topic, begin, stop, settings);
+            StoreFootprint before = StoreFootprint.of(environment.storeUrl());
             FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, topic, begin, stop),
                     KafkaEndpoints.catalogueUpToNow(bootstrap, Topics.CATALOGUE), environment.storeUrl(), registry,
                     settings.sinkBatching());
+            long cpuBefore = processCpuNanos();
             long started = System.nanoTime();
             JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "bench-throughput");
+            Path jobCheckpoints = environment.checkpoints().resolve(client.getJobID().toString());
+            long[] checkpointBytes = {0};
+            Thread sampler = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    checkpointBytes[0] = Math.max(checkpointBytes[0], sizeOf(jobCheckpoints));
+                    try {
+                        Thread.sleep(1_000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "checkpoint-size-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
             client.getJobExecutionResult().get();
             double seconds = (System.nanoTime() - started) / 1e9;
+            long cpuNanos = processCpuNanos() - cpuBefore;
+            sampler.interrupt();
+            StoreFootprint after = StoreFootprint.of(environment.storeUrl());
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("events", events);
             result.put("distinct_users_and_items", keys);
+            result.put("key_distribution", keyDistribution);
             result.put("seconds_including_job_start", round(seconds));
             result.put("events_per_second", Math.round(events / seconds));
-            System.err.printf("throughput: %d events in %.1f s = %.0f events/s%n", events, seconds, events / seconds);
+            result.put("decode_only_events_per_second", Math.round(decodeOnly));
+            result.put("fraction_of_decode_only_rate", round3(events / seconds / decodeOnly));
+            result.put("jvm_cpu_microseconds_per_event", round(cpuNanos / 1e3 / events));
+            result.put("log_rows_per_event", round3((double) (after.logRows() - before.logRows()) / events));
+            result.put("entities_written", after.latestRows() - before.latestRows());
+            result.put("store_bytes_per_event", Math.round((double) (after.bytes() - before.bytes()) / events));
+            result.put("largest_checkpoint_bytes", checkpointBytes[0]);
+            long entities = Math.max(1, after.latestRows() - before.latestRows());
+            result.put("checkpoint_bytes_per_entity", Math.round((double) checkpointBytes[0] / entities));
+            System.err.printf("throughput: %d events in %.1f s = %.0f events/s (decode only: %.0f events/s)%n",
+                    events, seconds, events / seconds, decodeOnly);
             return result;
+        }
+
+        /**
+         * The rate of a job that only reads and decodes the same events from Kafka and discards them: the limit the
+         * machine sets for any job on this source, so the feature job's rate can be read as a fraction of it.
+         */
+        private double decodeOnlyRate(String bootstrap, String topic, Map<TopicPartition, Long> begin,
+                                      Map<TopicPartition, Long> stop, FeatureJobSettings settings) throws Exception {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
+                    settings.parallelism(), settings.toConfiguration());
+            env.fromSource(KafkaEndpoints.events(bootstrap, topic, begin, stop), WatermarkStrategy.noWatermarks(),
+                    "events").sinkTo(new DiscardingSink<>());
+            long started = System.nanoTime();
+            env.execute("bench-decode-only");
+            return events / ((System.nanoTime() - started) / 1e9);
+        }
+
+        private static long processCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
+
+        private static long sizeOf(Path directory) {
+            if (!Files.isDirectory(directory)) {
+                return 0;
+            }
+            try (Stream<Path> files = Files.walk(directory)) {
+                return files.filter(Files::isRegularFile).mapToLong(file -> {
+                    try {
+                        return Files.size(file);
+                    } catch (IOException e) {
+                        return 0; // a checkpoint file removed while walking
+                    }
+                }).sum();
+            } catch (IOException | UncheckedIOException e) {
+                return 0; // a checkpoint directory removed while walking
+            }
+        }
+
+        private static double round3(double value) {
+            return Math.round(value * 1000) / 1000.0;
         }
 
         private Map<String, Object> freshness(String bootstrap, FeatureRegistry registry,

@@ -1,0 +1,51 @@
+package io.recsys.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** What the feature store holds: log rows, entities (latest rows) and bytes on disk, for the pipeline benchmark. */
+record StoreFootprint(long logRows, long latestRows, long bytes) {
+
+    static StoreFootprint of(String storeUrl) throws SQLException, IOException {
+        try (Connection connection = DriverManager.getConnection(storeUrl);
+             Statement statement = connection.createStatement()) {
+            long logRows = count(statement, "SELECT COUNT(*) FROM feature_log");
+            long latestRows = count(statement, "SELECT COUNT(*) FROM feature_latest");
+            long bytes;
+            if (storeUrl.startsWith("jdbc:postgresql:")) {
+                bytes = count(statement, "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r'"
+                        + " AND n.nspname = current_schema()");
+            } else {
+                statement.execute("CHECKPOINT SYNC");
+                bytes = h2FileSize(storeUrl);
+            }
+            return new StoreFootprint(logRows, latestRows, bytes);
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("feature_log")) {
+                return new StoreFootprint(0, 0, 0); // a fresh store: the job's migrations have not run yet
+            }
+            throw e;
+        }
+    }
+
+    private static long count(Statement statement, String sql) throws SQLException {
+        try (ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long h2FileSize(String storeUrl) throws IOException {
+        String path = storeUrl.substring("jdbc:h2:file:".length());
+        int options = path.indexOf(';');
+        Path file = Path.of((options < 0 ? path : path.substring(0, options)) + ".mv.db");
+        return Files.isRegularFile(file) ? Files.size(file) : 0;
+    }
+}
