@@ -9,9 +9,9 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Fans one event out to what it adds to its item, the user × category pair, the global entity and, for feedback
- * only, its user: users are counted by what they do, and skipping their impressions halves the rows a typical
- * event writes (impressions outnumber feedback about ten to one).
+ * Fans one event (already counted for its item by {@link ItemCounter}) out to what it adds to the user × category
+ * pair, the global entity and, for feedback only, its user: users are counted by what they do, and skipping their
+ * impressions halves the rows a typical event writes (impressions outnumber feedback about ten to one).
  */
 public class EventCounts implements FlatMapFunction<CategorizedEvent, CountedEvent> {
 
@@ -24,9 +24,8 @@ public class EventCounts implements FlatMapFunction<CategorizedEvent, CountedEve
     @Override
     public void flatMap(CategorizedEvent categorized, Collector<CountedEvent> out) {
         Event event = categorized.event();
-        Delta delta = deltaOf(event);
+        Delta delta = deltaOf(event, registry);
         long ts = event.eventTime();
-        out.collect(new CountedEvent(EntityType.ITEM, event.itemId(), ts, delta));
         if (event.type().isFeedback()) {
             out.collect(new CountedEvent(EntityType.USER, event.userId(), ts, delta));
         }
@@ -37,7 +36,7 @@ public class EventCounts implements FlatMapFunction<CategorizedEvent, CountedEve
         }
     }
 
-    Delta deltaOf(Event event) {
+    static Delta deltaOf(Event event, FeatureRegistry registry) {
         return switch (event.type()) {
             case IMPRESSION -> new Delta(1, 0, 0, 0, 0, registry.propensity(event.position()));
             case CLICK -> new Delta(0, 1, 0, 0, 0, 0.0);

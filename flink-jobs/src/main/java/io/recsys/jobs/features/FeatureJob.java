@@ -26,12 +26,12 @@ import java.time.Duration;
  * sinks are injected, so tests run the very same graph on a MiniCluster.
  *
  * <pre>
- * events (decoded, event time per partition) ─ validate ─ drop late ─ drop duplicates (keyed by event id) ─┐
- *   ┌─ attach category (keyed by item, with catalogue) ─ fan out ─ sum global per instant ◄──────────────────┤
- *   │        ─ cumulative counters (keyed by entity) ─ store                                                  │
- *   ├─ feedback → interactions ─ store ◄──────────────────────────────────────────────────────────────────────┤
- *   └─ impressions with an arm, clicks with a request → arm attribution (keyed by request; metrics only) ◄────┘
- * catalogue ─ parse ─ store
+ * events (decoded, event time per partition) ─ validate ─ drop late ─┐
+ * catalogue ─ parse ─ store                                           ├─ item counters (keyed by item: drop copies,
+ *                                          └──────────────────────────┘   count the item, attach category) ─ store
+ *   each event counted once ─┬─ fan out ─ sum global per instant ─ cumulative counters (keyed by entity) ─ store
+ *                            ├─ feedback → interactions ─ store
+ *                            └─ impressions with an arm, clicks with a request → arm attribution (keyed by request)
  * every refusal ─ dead letters
  * </pre>
  */
@@ -78,35 +78,39 @@ public final class FeatureJob {
                 .process(new ValidateEvents()).name("validate").uid("validate");
         SingleOutputStreamOperator<Event> onTime = valid
                 .process(new DropLateEvents()).name("drop-late").uid("drop-late");
-        SingleOutputStreamOperator<Event> unique = onTime.keyBy(Event::eventId, Types.STRING)
-                .process(new DropDuplicateEvents()).name("drop-duplicates").uid("drop-duplicates");
 
         SingleOutputStreamOperator<ItemAttributes> items = env
                 .fromSource(catalogue, WatermarkStrategy.<String>forGenerator(context -> new NeverHoldsBackTime()),
                         "catalogue").uid("catalogue-source")
                 .process(new ParseCatalogue()).name("parse-catalogue").uid("parse-catalogue");
 
-        DataStream<FeatureRow> rows = unique.keyBy(Event::itemId, Types.STRING)
+        SingleOutputStreamOperator<FeatureRow> itemRows = onTime.keyBy(Event::itemId, Types.STRING)
                 .connect(items.keyBy(ItemAttributes::itemId, Types.STRING))
-                .process(new AttachCategory()).name("attach-category").uid("attach-category")
+                .process(new ItemCounter(registry)).name("item-counters").uid("item-counters");
+        DataStream<CategorizedEvent> counted = itemRows.getSideOutput(ItemCounter.COUNTED);
+
+        DataStream<FeatureRow> entityRows = counted
                 .flatMap(new EventCounts(registry)).name("fan-out").uid("fan-out")
                 .transform("pre-aggregate-global", TypeInformation.of(CountedEvent.class),
                         new GlobalPreAggregation(GLOBAL_FLUSH_INTERVAL_MS)).uid("pre-aggregate-global")
                 .keyBy(CountedEvent::stateKey, Types.STRING)
                 .process(new CumulativeCounter(registry.halfLifeMillis(), registry.userStateTtl()))
                 .name("cumulative-counters").uid("cumulative-counters");
-        DataStream<Interaction> interactions = unique
-                .filter(event -> event.type().isFeedback()).name("feedback").uid("feedback")
-                .map(event -> new Interaction(event.userId(), event.eventTime(), event.itemId(),
-                        event.type().wireName())).returns(Interaction.class).name("interactions").uid("interactions");
+        DataStream<Interaction> interactions = counted
+                .filter(categorized -> categorized.event().type().isFeedback()).name("feedback").uid("feedback")
+                .map(categorized -> interactionOf(categorized.event())).returns(Interaction.class)
+                .name("interactions").uid("interactions");
 
-        unique.filter(ArmAttribution::attributable).name("attributable").uid("attributable")
+        counted.map(CategorizedEvent::event).returns(Event.class).name("counted-events").uid("counted-events")
+                .filter(ArmAttribution::attributable).name("attributable").uid("attributable")
                 .keyBy(Event::requestId, Types.STRING)
                 .process(new ArmAttribution(ARM_ATTRIBUTION_WINDOW)).returns(Types.VOID).name("arm-attribution")
                 .uid("arm-attribution");
 
         // One sink per kind, so the bulk (feature rows) is chained to the counters and never re-serialized.
-        rows.map(StoreRecord::of).returns(StoreRecord.class).name("rows").uid("rows")
+        itemRows.map(StoreRecord::of).returns(StoreRecord.class).name("item-rows").uid("item-rows")
+                .sinkTo(store).name("feature-store-item-rows").uid("feature-store-item-rows");
+        entityRows.map(StoreRecord::of).returns(StoreRecord.class).name("rows").uid("rows")
                 .sinkTo(store).name("feature-store").uid("feature-store");
         interactions.map(StoreRecord::of).returns(StoreRecord.class).name("interaction-records")
                 .uid("interaction-records")
@@ -116,10 +120,14 @@ public final class FeatureJob {
 
         valid.getSideOutput(ValidateEvents.DEAD_LETTERS)
                 .union(onTime.getSideOutput(ValidateEvents.DEAD_LETTERS),
-                        unique.getSideOutput(ValidateEvents.DEAD_LETTERS),
+                        itemRows.getSideOutput(ValidateEvents.DEAD_LETTERS),
                         items.getSideOutput(ValidateEvents.DEAD_LETTERS))
                 .map(DeadLetter::toJson).returns(String.class).name("dead-letter-json").uid("dead-letter-json")
                 .sinkTo(deadLetters).name("dead-letters").uid("dead-letters");
+    }
+
+    private static Interaction interactionOf(Event event) {
+        return new Interaction(event.userId(), event.eventTime(), event.itemId(), event.type().wireName());
     }
 
     /**

@@ -1,0 +1,122 @@
+package io.recsys.jobs.features;
+
+import io.recsys.schema.event.Event;
+import io.recsys.schema.event.EventType;
+import io.recsys.schema.event.ItemAttributes;
+import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.schema.feature.FeatureRow;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+class ItemCounterHarnessTest {
+
+    private static final long T = 1_000_000;
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, Event, ItemAttributes, FeatureRow> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new ItemCounter(FeatureRegistry.load()),
+                Event::itemId, ItemAttributes::itemId, Types.STRING);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private static Event impression(String eventId, String item, long ts) {
+        return Event.impression(eventId, "r1", "u1", item, 1, "home", null, null, ts);
+    }
+
+    private void process(Event event) throws Exception {
+        harness.processElement1(event, event.eventTime());
+    }
+
+    private List<CategorizedEvent> counted() {
+        return harness.getSideOutput(ItemCounter.COUNTED).stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void shouldCountEachItemAndPassEveryEventOnOnceWithItsCategory() throws Exception {
+        harness.processElement2(new ItemAttributes("i1", "sports", "tennis"), 0);
+        process(impression("e1", "i1", T));
+        process(Event.feedback("e2", EventType.CLICK, "r1", "u1", "i1", T + 1));
+        process(impression("e3", "i2", T + 2));
+
+        assertThat(harness.extractOutputValues())
+                .extracting(FeatureRow::entityId, FeatureRow::ts, r -> r.counters().impressions(),
+                        r -> r.counters().clicks())
+                .containsExactly(tuple("i1", T, 1L, 0L), tuple("i1", T + 1, 1L, 1L), tuple("i2", T + 2, 1L, 0L));
+        assertThat(counted()).extracting(c -> c.event().eventId(), CategorizedEvent::category)
+                .containsExactly(tuple("e1", "sports"), tuple("e2", "sports"), tuple("e3", null));
+    }
+
+    @Test
+    void shouldDeadLetterACopyOfAnEventAndCountItOnce() throws Exception {
+        process(impression("e1", "i1", T));
+        process(impression("e2", "i1", T));
+        process(impression("e1", "i1", T));
+        process(impression("e3", "i1", T + 5));
+        // a copy arriving after a later instant of the same item was counted
+        process(impression("e2", "i1", T));
+
+        assertThat(counted()).extracting(c -> c.event().eventId()).containsExactly("e1", "e2", "e3");
+        assertThat(harness.getSideOutput(ValidateEvents.DEAD_LETTERS))
+                .extracting(r -> r.getValue().reason()).containsExactly("duplicate", "duplicate");
+        List<FeatureRow> rows = harness.extractOutputValues();
+        assertThat(rows.get(rows.size() - 1).counters().impressions()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldCountTheSameIdForAnotherItemAsAnotherEvent() throws Exception {
+        process(impression("e1", "i1", T));
+        process(impression("e1", "i2", T));
+
+        assertThat(counted()).hasSize(2);
+        assertThat(harness.getSideOutput(ValidateEvents.DEAD_LETTERS)).isNull();
+    }
+
+    @Test
+    void shouldForgetCountedIdsOnceTheWatermarkPassesTheirTime() throws Exception {
+        harness.processElement2(new ItemAttributes("i1", "sports", "tennis"), 0);
+        process(impression("e1", "i1", T));
+        process(impression("e2", "i1", T + 3_000));
+        harness.processWatermark1(new Watermark(T + 1_000));
+        harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+
+        // category, base and head stay; the instant at T (and the id counted at it) is gone, T + 3 s is not
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(4);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        harness.processWatermark1(new Watermark(T + 5_000));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldRewriteRowsLeftStaleByAnOutOfOrderEventWhenTheWatermarkPasses() throws Exception {
+        process(impression("e1", "i1", T));
+        process(impression("e2", "i1", T + 2_000));
+        process(Event.feedback("e3", EventType.CLICK, "r1", "u1", "i1", T + 1_000));
+        harness.processWatermark1(new Watermark(T + 5_000));
+        harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+
+        List<FeatureRow> rows = harness.extractOutputValues();
+        assertThat(rows.get(2)).extracting(FeatureRow::ts, r -> r.counters().clicks())
+                .containsExactly(T + 2_000, 1L);
+        assertThat(rows.subList(3, rows.size()))
+                .extracting(FeatureRow::ts, r -> r.counters().impressions(), r -> r.counters().clicks())
+                .containsExactly(tuple(T + 1_000, 1L, 1L));
+    }
+}
