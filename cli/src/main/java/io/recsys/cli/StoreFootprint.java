@@ -9,13 +9,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** What the feature store holds: log rows, entities (latest rows) and bytes on disk, for the pipeline benchmark. */
+/** What the feature store holds: log rows (segments), entities (latest rows) and bytes on disk, for the pipeline benchmark. */
 record StoreFootprint(long logRows, long latestRows, long bytes) {
 
     static StoreFootprint of(String storeUrl) throws SQLException, IOException {
         try (Connection connection = DriverManager.getConnection(storeUrl);
              Statement statement = connection.createStatement()) {
-            long logRows = count(statement, "SELECT COUNT(*) FROM feature_log");
+            long logRows = count(statement, "SELECT COUNT(*) FROM feature_segments");
             long latestRows = count(statement, "SELECT COUNT(*) FROM feature_latest");
             long bytes;
             if (storeUrl.startsWith("jdbc:postgresql:")) {
@@ -28,7 +28,7 @@ record StoreFootprint(long logRows, long latestRows, long bytes) {
             }
             return new StoreFootprint(logRows, latestRows, bytes);
         } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().contains("feature_log")) {
+            if (e.getMessage() != null && e.getMessage().contains("FEATURE_SEGMENTS") || e.getMessage().contains("feature_segments")) {
                 return new StoreFootprint(0, 0, 0); // a fresh store: the job's migrations have not run yet
             }
             throw e;

@@ -6,15 +6,14 @@ package io.recsys.store;
  */
 enum Dialect {
     POSTGRESQL("postgresql", "org.postgresql.Driver") {
+        /**
+         * One statement per batch whatever its size: the rows go as one array per column. Against a batch of
+         * single-row inserts (even rewritten into multi-row ones) the driver binds 12 arrays instead of 12
+         * parameters per row, which was most of the sink's CPU (docs/benchmarks.md).
+         */
         @Override
-        String upsertLog() {
-            return "INSERT INTO feature_log (" + ROW_COLUMNS + ") VALUES (" + ROW_PARAMS + ")"
-                    + " ON CONFLICT (entity_type, entity_id, ts) DO UPDATE SET " + updateSet("EXCLUDED");
-        }
-
-        @Override
-        String upsertLatest() {
-            return "INSERT INTO feature_latest (" + ROW_COLUMNS + ") VALUES (" + ROW_PARAMS + ")"
+        String upsertLatestArrays() {
+            return "INSERT INTO feature_latest (" + ROW_COLUMNS + ") SELECT u.*, ?::bigint FROM " + UNNEST_ROWS
                     + " ON CONFLICT (entity_type, entity_id) DO UPDATE SET ts = EXCLUDED.ts, " + updateSet("EXCLUDED")
                     + " WHERE feature_latest.ts <= EXCLUDED.ts";
         }
@@ -34,12 +33,6 @@ enum Dialect {
     },
 
     H2("h2", "org.h2.Driver") {
-        @Override
-        String upsertLog() {
-            return "MERGE INTO feature_log (" + ROW_COLUMNS + ") KEY (entity_type, entity_id, ts) VALUES ("
-                    + ROW_PARAMS + ")";
-        }
-
         @Override
         String upsertLatest() {
             // MERGE ... KEY is H2's cheap upsert; the WHERE keeps a late-written older row from replacing a newer one
@@ -65,6 +58,8 @@ enum Dialect {
             + " decayed_clicks, first_seen, written_at";
     static final String ROW_COLUMNS = "entity_type, entity_id, ts, " + VALUE_COLUMNS;
     static final String ROW_PARAMS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+    private static final String UNNEST_ROWS = "unnest(?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[],"
+            + " ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::float8[], ?::float8[], ?::bigint[]) AS u";
 
     private final String flywayVendor;
     private final String driverClassName;
@@ -74,9 +69,15 @@ enum Dialect {
         this.driverClassName = driverClassName;
     }
 
-    abstract String upsertLog();
+    /** The latest-row upsert taking written_at, then one array per column; null if unsupported. */
+    String upsertLatestArrays() {
+        return null;
+    }
 
-    abstract String upsertLatest();
+    /** The latest-row upsert as a statement per row, for a batch; null where {@link #upsertLatestArrays} is used. */
+    String upsertLatest() {
+        return null;
+    }
 
     abstract String insertInteraction();
 

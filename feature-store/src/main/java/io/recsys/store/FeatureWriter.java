@@ -2,6 +2,7 @@ package io.recsys.store;
 
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRow;
+import io.recsys.schema.feature.FeatureSegment;
 import io.recsys.schema.feature.Interaction;
 
 import java.util.Collection;
@@ -12,5 +13,17 @@ import java.util.Collection;
  */
 public interface FeatureWriter {
 
+    /** Rows at any instants, merged into the log; each entity's newest also becomes its head. */
     void write(Collection<FeatureRow> rows, Collection<Interaction> interactions, Collection<ItemAttributes> items);
+
+    /**
+     * What the feature job writes: final segments (whole buckets the watermark has passed) replace any stored
+     * segment of the same entity and bucket, and heads (each entity's newest row, final or not) serve reads after
+     * the last final instant.
+     */
+    void write(Collection<FeatureSegment> segments, Collection<FeatureRow> heads, Collection<Interaction> interactions,
+               Collection<ItemAttributes> items);
+
+    /** Makes every committed write survive a crash of the writing process (before a checkpoint completes). */
+    void makeDurable();
 }

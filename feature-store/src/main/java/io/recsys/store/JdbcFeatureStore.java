@@ -9,10 +9,12 @@ import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureDerivation;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
+import io.recsys.schema.feature.FeatureSegment;
 import io.recsys.schema.feature.FeatureVector;
 import io.recsys.schema.feature.Interaction;
 import io.recsys.schema.feature.RowsAsOf;
 import org.flywaydb.core.Flyway;
+import org.postgresql.PGConnection;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -48,11 +50,13 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
     private final HikariDataSource dataSource;
     private final FeatureDerivation derivation;
     private final Clock clock;
+    private final SegmentLog log;
 
     private JdbcFeatureStore(String url, FeatureRegistry registry, Clock clock, int poolSize,
                              Duration connectionTimeout) {
         this.url = url;
         this.dialect = Dialect.forUrl(url);
+        this.log = new SegmentLog(dialect);
         this.derivation = new FeatureDerivation(registry);
         this.clock = clock;
         HikariConfig config = new HikariConfig();
@@ -253,25 +257,43 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
         }
     }
 
+    /** Rows that may not fill their buckets are merged into the stored segments; each entity's newest is its head. */
     @Override
     public void write(Collection<FeatureRow> rows, Collection<Interaction> interactions,
                       Collection<ItemAttributes> items) {
+        write(connection -> log.merge(connection, rows, clock.millis()), rows, interactions, items);
+    }
+
+    @Override
+    public void write(Collection<FeatureSegment> segments, Collection<FeatureRow> heads,
+                      Collection<Interaction> interactions, Collection<ItemAttributes> items) {
+        write(connection -> log.write(connection, segments, clock.millis()), heads, interactions, items);
+    }
+
+    private interface LogWrite {
+        void to(Connection connection) throws SQLException;
+    }
+
+    private void write(LogWrite logWrite, Collection<FeatureRow> heads, Collection<Interaction> interactions,
+                       Collection<ItemAttributes> items) {
         long writtenAt = clock.millis();
-        Map<RowLookup, FeatureRow> logRows = new LinkedHashMap<>();
         Map<EntityKey, FeatureRow> latestRows = new HashMap<>();
-        for (FeatureRow row : rows) {
-            logRows.put(new RowLookup(row.entityType(), row.entityId(), row.ts()), row);
+        for (FeatureRow row : heads) {
             latestRows.merge(row.key(), row, (old, candidate) -> candidate.ts() >= old.ts() ? candidate : old);
         }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                writeRows(connection, dialect.upsertLog(), logRows.values(), writtenAt);
-                writeRows(connection, dialect.upsertLatest(), latestRows.values(), writtenAt);
+                logWrite.to(connection);
+                if (dialect.upsertLatestArrays() != null) {
+                    writeRowsAsArrays(connection, dialect.upsertLatestArrays(), latestRows.values(), writtenAt);
+                } else {
+                    writeRows(connection, dialect.upsertLatest(), latestRows.values(), writtenAt);
+                }
                 writeInteractions(connection, interactions);
                 writeItems(connection, items, writtenAt);
                 connection.commit();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             }
@@ -286,6 +308,7 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
      * The Flink sink calls this before each checkpoint completes, so no checkpoint covers a write that a crash
      * could still take back.
      */
+    @Override
     public void makeDurable() {
         if (dialect != Dialect.H2) {
             return;
@@ -305,17 +328,11 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
      * @return rows deleted
      */
     public int deleteBefore(long cutoffMillis) {
-        String logSql = "DELETE FROM feature_log WHERE ts < ? AND EXISTS (SELECT 1 FROM feature_log n"
-                + " WHERE n.entity_type = feature_log.entity_type AND n.entity_id = feature_log.entity_id"
-                + " AND n.ts > feature_log.ts AND n.ts < ?)";
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement log = connection.prepareStatement(logSql);
              PreparedStatement interactions = connection.prepareStatement(
                      "DELETE FROM user_interactions WHERE ts < ?")) {
-            log.setLong(1, cutoffMillis);
-            log.setLong(2, cutoffMillis);
             interactions.setLong(1, cutoffMillis);
-            return log.executeUpdate() + interactions.executeUpdate();
+            return log.deleteBefore(connection, cutoffMillis) + interactions.executeUpdate();
         } catch (SQLException e) {
             throw new StoreUnavailableException("retention failed: " + e.getMessage(), e);
         }
@@ -344,61 +361,65 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
         return new RowsAsOf(rows.get(new RowLookup(entity.type(), entity.id(), t)), starts);
     }
 
+    /**
+     * The newest row before each lookup's instant: from the log's final segments, or the entity's head (its newest
+     * row, written within a sink flush) when that is newer and still before the instant. Instants between the last
+     * final segment and the head are written as segments once the watermark passes them; until then a read at such
+     * an instant sees the last final row.
+     */
     private Map<RowLookup, FeatureRow> latestBefore(Connection connection, List<RowLookup> lookups) throws SQLException {
-        return dialect == Dialect.POSTGRESQL ? latestBeforeInOneQuery(connection, lookups)
-                : latestBeforeOneByOne(connection, lookups);
-    }
-
-    /** PostgreSQL: every lookup in one round trip, an index seek each. */
-    private static Map<RowLookup, FeatureRow> latestBeforeInOneQuery(Connection connection, List<RowLookup> lookups)
-            throws SQLException {
-        Map<RowLookup, FeatureRow> result = new HashMap<>();
-        if (lookups.isEmpty()) {
-            return result;
+        Map<RowLookup, FeatureRow> result = log.latestBefore(connection, lookups);
+        Set<EntityKey> entities = new LinkedHashSet<>();
+        for (RowLookup lookup : lookups) {
+            entities.add(SegmentLog.keyOf(lookup));
         }
-        String sql = "SELECT q.ord, l.* FROM unnest(?::varchar[], ?::varchar[], ?::bigint[]) WITH ORDINALITY"
-                + " AS q(entity_type, entity_id, before_ts, ord) CROSS JOIN LATERAL (SELECT " + ROW_SELECT
-                + " FROM feature_log f WHERE f.entity_type = q.entity_type AND f.entity_id = q.entity_id COLLATE \"C\""
-                + " AND f.ts < q.before_ts ORDER BY f.ts DESC LIMIT 1) l";
-        String[] types = new String[lookups.size()];
-        String[] ids = new String[lookups.size()];
-        Long[] befores = new Long[lookups.size()];
-        for (int i = 0; i < lookups.size(); i++) {
-            types[i] = lookups.get(i).type().wireName();
-            ids[i] = lookups.get(i).id();
-            befores[i] = lookups.get(i).before();
-        }
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            Array typeArray = connection.createArrayOf("varchar", types);
-            Array idArray = connection.createArrayOf("varchar", ids);
-            Array beforeArray = connection.createArrayOf("bigint", befores);
-            statement.setArray(1, typeArray);
-            statement.setArray(2, idArray);
-            statement.setArray(3, beforeArray);
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    RowLookup lookup = lookups.get((int) rs.getLong(1) - 1);
-                    result.put(lookup, readRow(lookup.type(), lookup.id(), rs, 2));
-                }
+        Map<EntityKey, FeatureRow> heads = heads(connection, entities);
+        for (RowLookup lookup : lookups) {
+            FeatureRow head = heads.get(SegmentLog.keyOf(lookup));
+            FeatureRow logged = result.get(lookup);
+            if (head != null && head.ts() < lookup.before() && (logged == null || head.ts() > logged.ts())) {
+                result.put(lookup, head);
             }
         }
         return result;
     }
 
-    /** Embedded H2: in-process, so a seek per lookup costs no round trip. */
-    private static Map<RowLookup, FeatureRow> latestBeforeOneByOne(Connection connection, List<RowLookup> lookups)
-            throws SQLException {
-        Map<RowLookup, FeatureRow> result = new HashMap<>();
-        String sql = "SELECT " + ROW_SELECT + " FROM feature_log WHERE entity_type = ? AND entity_id = ? AND ts < ?"
-                + " ORDER BY ts DESC LIMIT 1";
+    private Map<EntityKey, FeatureRow> heads(Connection connection, Set<EntityKey> entities) throws SQLException {
+        Map<EntityKey, FeatureRow> result = new HashMap<>();
+        if (entities.isEmpty()) {
+            return result;
+        }
+        if (dialect == Dialect.POSTGRESQL) {
+            String sql = "SELECT q.ord, " + ROW_SELECT + " FROM unnest(?::varchar[], ?::varchar[]) WITH ORDINALITY"
+                    + " AS q(entity_type, entity_id, ord) JOIN feature_latest f ON f.entity_type = q.entity_type"
+                    + " AND f.entity_id = q.entity_id COLLATE \"C\"";
+            List<EntityKey> keys = new ArrayList<>(entities);
+            String[] types = new String[keys.size()];
+            String[] ids = new String[keys.size()];
+            for (int i = 0; i < keys.size(); i++) {
+                types[i] = keys.get(i).type().wireName();
+                ids[i] = keys.get(i).id();
+            }
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setArray(1, connection.createArrayOf("varchar", types));
+                statement.setArray(2, connection.createArrayOf("varchar", ids));
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        EntityKey key = keys.get((int) rs.getLong(1) - 1);
+                        result.put(key, readRow(key.type(), key.id(), rs, 2));
+                    }
+                }
+            }
+            return result;
+        }
+        String sql = "SELECT " + ROW_SELECT + " FROM feature_latest WHERE entity_type = ? AND entity_id = ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (RowLookup lookup : lookups) {
-                statement.setString(1, lookup.type().wireName());
-                statement.setString(2, lookup.id());
-                statement.setLong(3, lookup.before());
+            for (EntityKey key : entities) {
+                statement.setString(1, key.type().wireName());
+                statement.setString(2, key.id());
                 try (ResultSet rs = statement.executeQuery()) {
                     if (rs.next()) {
-                        result.put(lookup, readRow(lookup.type(), lookup.id(), rs, 1));
+                        result.put(key, readRow(key.type(), key.id(), rs, 1));
                     }
                 }
             }
@@ -477,6 +498,58 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
                 statement.addBatch();
             }
             statement.executeBatch();
+        }
+    }
+
+    private static void writeRowsAsArrays(Connection connection, String sql, Collection<FeatureRow> rows,
+                                          long writtenAt) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = rows.size();
+        String[] types = new String[n];
+        String[] ids = new String[n];
+        long[] ts = new long[n];
+        long[] impressions = new long[n];
+        long[] clicks = new long[n];
+        long[] views = new long[n];
+        long[] addToCarts = new long[n];
+        long[] purchases = new long[n];
+        double[] examinations = new double[n];
+        double[] decayedClicks = new double[n];
+        long[] firstSeen = new long[n];
+        int i = 0;
+        for (FeatureRow row : rows) {
+            Counters c = row.counters();
+            types[i] = row.entityType().wireName();
+            ids[i] = row.entityId();
+            ts[i] = row.ts();
+            impressions[i] = c.impressions();
+            clicks[i] = c.clicks();
+            views[i] = c.views();
+            addToCarts[i] = c.addToCarts();
+            purchases[i] = c.purchases();
+            examinations[i] = c.examinations();
+            decayedClicks[i] = c.decayedClicks();
+            firstSeen[i] = c.firstSeen();
+            i++;
+        }
+        // the driver's own createArrayOf takes primitive arrays and sends them in binary
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, writtenAt); // the SELECT list comes before the arrays
+            statement.setArray(2, pg.createArrayOf("varchar", types));
+            statement.setArray(3, pg.createArrayOf("varchar", ids));
+            statement.setArray(4, pg.createArrayOf("int8", ts));
+            statement.setArray(5, pg.createArrayOf("int8", impressions));
+            statement.setArray(6, pg.createArrayOf("int8", clicks));
+            statement.setArray(7, pg.createArrayOf("int8", views));
+            statement.setArray(8, pg.createArrayOf("int8", addToCarts));
+            statement.setArray(9, pg.createArrayOf("int8", purchases));
+            statement.setArray(10, pg.createArrayOf("float8", examinations));
+            statement.setArray(11, pg.createArrayOf("float8", decayedClicks));
+            statement.setArray(12, pg.createArrayOf("int8", firstSeen));
+            statement.executeUpdate();
         }
     }
 

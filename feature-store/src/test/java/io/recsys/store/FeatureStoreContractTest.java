@@ -106,6 +106,38 @@ abstract class FeatureStoreContractTest {
     }
 
     @Test
+    void readsAreExactAtEveryInstantInsideBetweenAndAtTheEdgesOfSegments() {
+        EntityKey item = EntityKey.item("segmented");
+        long b = T0 + 7 * HOUR;
+        // buckets of one second: two instants at the start and one at the end of the first, an empty second, two
+        // inside the third, one at the very end of the fourth; then an instant past the last final bucket, written
+        // as the head only (the watermark has not passed it)
+        long[] finals = {b, b + 1, b + 999, b + 2_000, b + 2_500, b + 3_999};
+        long head = b + 4_100;
+        long[] all = java.util.Arrays.copyOf(finals, finals.length + 1);
+        all[finals.length] = head;
+        List<FeatureRow> rows = impressionsAt(item, all);
+        List<io.recsys.schema.feature.FeatureSegment> segments = new ArrayList<>();
+        for (long bucket = b; bucket < b + 4_000; bucket += io.recsys.schema.feature.FeatureSegment.BUCKET_MS) {
+            long start = bucket;
+            List<FeatureRow> inBucket = rows.stream()
+                    .filter(r -> r.ts() >= start && r.ts() < start + 1_000 && r.ts() < head).toList();
+            if (!inBucket.isEmpty()) {
+                segments.add(io.recsys.schema.feature.FeatureSegment.of(inBucket));
+            }
+        }
+        store.write(segments, List.of(rows.get(rows.size() - 2)), List.of(), List.of());
+        store.write(List.of(), List.of(rows.get(rows.size() - 1)), List.of(), List.of());
+
+        for (long t = b - 2; t <= head + 2; t++) {
+            long at = t;
+            long expected = java.util.Arrays.stream(all).filter(ts -> ts < at).count();
+            assertThat(store.readAsOf(item, t).values()).as("at bucket start + %d ms", t - b)
+                    .containsEntry("impressions_24h", expected);
+        }
+    }
+
+    @Test
     void pointInTimeReadNeverSeesARowWrittenAtOrAfterTheReadInstant() {
         EntityKey item = EntityKey.item("leaky");
         long t = T0 + 5 * HOUR;

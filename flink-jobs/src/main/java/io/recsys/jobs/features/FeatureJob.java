@@ -4,7 +4,6 @@ import io.recsys.kafka.Topics;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRegistry;
-import io.recsys.schema.feature.FeatureRow;
 import io.recsys.schema.feature.Interaction;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -38,6 +37,12 @@ import java.time.Duration;
 public final class FeatureJob {
 
     static final long GLOBAL_FLUSH_INTERVAL_MS = 20;
+    /**
+     * The counters apply events per entity in batches of up to this long or this many events: a hot entity's state
+     * is then read and written once per batch. The interval adds to freshness, so it stays well under the sink's.
+     */
+    static final long COUNTER_FLUSH_INTERVAL_MS = 50;
+    static final int COUNTER_MAX_BUFFERED = 10_000;
     /** A click counts for the experiment arm of its list if it comes within this long of the list being shown. */
     static final Duration ARM_ATTRIBUTION_WINDOW = Duration.ofHours(24);
 
@@ -84,18 +89,22 @@ public final class FeatureJob {
                         "catalogue").uid("catalogue-source")
                 .process(new ParseCatalogue()).name("parse-catalogue").uid("parse-catalogue");
 
-        SingleOutputStreamOperator<FeatureRow> itemRows = onTime.keyBy(Event::itemId, Types.STRING)
+        SingleOutputStreamOperator<StoreRecord> itemRows = onTime.keyBy(Event::itemId, Types.STRING)
                 .connect(items.keyBy(ItemAttributes::itemId, Types.STRING))
-                .process(new ItemCounter(registry)).name("item-counters").uid("item-counters");
+                .transform("item-counters", TypeInformation.of(StoreRecord.class),
+                        new ItemCounter(registry, COUNTER_FLUSH_INTERVAL_MS, COUNTER_MAX_BUFFERED))
+                .uid("item-counters");
         DataStream<CategorizedEvent> counted = itemRows.getSideOutput(ItemCounter.COUNTED);
 
-        DataStream<FeatureRow> entityRows = counted
+        DataStream<StoreRecord> entityRows = counted
                 .flatMap(new EventCounts(registry)).name("fan-out").uid("fan-out")
                 .transform("pre-aggregate-global", TypeInformation.of(CountedEvent.class),
                         new GlobalPreAggregation(GLOBAL_FLUSH_INTERVAL_MS)).uid("pre-aggregate-global")
                 .keyBy(CountedEvent::stateKey, Types.STRING)
-                .process(new CumulativeCounter(registry.halfLifeMillis(), registry.userStateTtl()))
-                .name("cumulative-counters").uid("cumulative-counters");
+                .transform("cumulative-counters", TypeInformation.of(StoreRecord.class),
+                        new CumulativeCounter(registry.halfLifeMillis(), registry.userStateTtl(),
+                                COUNTER_FLUSH_INTERVAL_MS, COUNTER_MAX_BUFFERED))
+                .uid("cumulative-counters");
         DataStream<Interaction> interactions = counted
                 .filter(categorized -> categorized.event().type().isFeedback()).name("feedback").uid("feedback")
                 .map(categorized -> interactionOf(categorized.event())).returns(Interaction.class)
@@ -108,10 +117,8 @@ public final class FeatureJob {
                 .uid("arm-attribution");
 
         // One sink per kind, so the bulk (feature rows) is chained to the counters and never re-serialized.
-        itemRows.map(StoreRecord::of).returns(StoreRecord.class).name("item-rows").uid("item-rows")
-                .sinkTo(store).name("feature-store-item-rows").uid("feature-store-item-rows");
-        entityRows.map(StoreRecord::of).returns(StoreRecord.class).name("rows").uid("rows")
-                .sinkTo(store).name("feature-store").uid("feature-store");
+        itemRows.sinkTo(store).name("feature-store-items-counted").uid("feature-store-items-counted");
+        entityRows.sinkTo(store).name("feature-store").uid("feature-store");
         interactions.map(StoreRecord::of).returns(StoreRecord.class).name("interaction-records")
                 .uid("interaction-records")
                 .sinkTo(store).name("feature-store-interactions").uid("feature-store-interactions");

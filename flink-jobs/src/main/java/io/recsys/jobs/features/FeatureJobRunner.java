@@ -1,6 +1,8 @@
 package io.recsys.jobs.features;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -11,6 +13,8 @@ import java.nio.file.Path;
 /** Where the feature job runs: a local MiniCluster in this JVM (the embedded default) or a Flink cluster. */
 @FunctionalInterface
 public interface FeatureJobRunner {
+
+    MemorySize EMBEDDED_MANAGED_MEMORY = MemorySize.ofMebiBytes(1024);
 
     JobClient start(FeatureJob job, FeatureJobSettings settings, String jobName) throws Exception;
 
@@ -48,6 +52,10 @@ public interface FeatureJobRunner {
     static JobClient startLocal(FeatureJob job, FeatureJobSettings settings, int prometheusPort,
                                 String jobName) throws Exception {
         Configuration conf = settings.toConfiguration();
+        // A MiniCluster gives RocksDB 128 MB of managed memory unless told otherwise, shared by every stateful
+        // operator of a slot: too little to cache a million entities' state, so most state reads went to disk
+        // pages and decompression (docs/benchmarks.md). flink-conf's TaskManager has ~1.4 GB; give the embedded one 1 GB.
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, EMBEDDED_MANAGED_MEMORY);
         if (prometheusPort > 0) {
             conf.setString("metrics.reporter.prom.factory.class",
                     "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");

@@ -3,6 +3,7 @@ package io.recsys.jobs.features;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
+import io.recsys.schema.feature.FeatureSegment;
 import io.recsys.schema.feature.Interaction;
 import io.recsys.store.JdbcFeatureStore;
 import io.recsys.store.StoreUnavailableException;
@@ -17,9 +18,15 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Writes feature rows, interactions and item attributes to the feature store in batches: when a batch is full,
+ * Writes heads, final segments, interactions and item attributes to the feature store in batches (each entity's
+ * head once per batch, however many events moved it): when a batch is full,
  * every {@code flushIntervalMs} (freshness), and before every checkpoint (so a completed checkpoint means every
  * row before it is in the store). Writes are idempotent upserts of absolute values, so the rows replayed after a
  * restore rewrite the same values: exact results without waiting for checkpoints to make writes visible.
@@ -43,6 +50,12 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
         return new Writer(JdbcFeatureStore.open(storeUrl, registry), context, maxBatch, flushIntervalMs);
     }
 
+    /**
+     * Batches are written by a thread of the writer's own, so the task goes on counting while the database commits
+     * one: waiting on the database used to take a third of the counting thread's time (docs/benchmarks.md). One
+     * batch is in flight at a time while the next fills; a full batch waits for the one before it, which is the
+     * back-pressure.
+     */
     static final class Writer implements SinkWriter<StoreRecord> {
 
         private static final int ATTEMPTS = 3;
@@ -54,10 +67,22 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
         private final Counter rowsWritten;
         private final Counter writeRetries;
         private final Histogram batchMillis;
+        private final ExecutorService writing;
+        private Future<?> inFlight;
         private volatile long lastEventTime = Long.MIN_VALUE;
-        private List<FeatureRow> rows = new ArrayList<>();
-        private List<Interaction> interactions = new ArrayList<>();
-        private List<ItemAttributes> items = new ArrayList<>();
+        private Batch filling = new Batch();
+
+        /** Rows gathered for one write; handed whole to the writing thread, never touched again by the task. */
+        private static final class Batch {
+            final List<FeatureSegment> segments = new ArrayList<>();
+            final List<FeatureRow> heads = new ArrayList<>();
+            final List<Interaction> interactions = new ArrayList<>();
+            final List<ItemAttributes> items = new ArrayList<>();
+
+            int size() {
+                return segments.size() + heads.size() + interactions.size() + items.size();
+            }
+        }
 
         Writer(JdbcFeatureStore store, WriterInitContext context, int maxBatch, long flushIntervalMs) {
             this.store = store;
@@ -70,33 +95,42 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
                     new DescriptiveStatisticsHistogram(1_000));
             context.metricGroup().gauge("store_last_event_time_lag_ms",
                     () -> lastEventTime == Long.MIN_VALUE ? 0L : System.currentTimeMillis() - lastEventTime);
+            String task = context.getTaskInfo().getTaskNameWithSubtasks();
+            this.writing = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "feature-store-writer " + task);
+                thread.setDaemon(true);
+                return thread;
+            });
             scheduleFlush();
         }
 
         private void scheduleFlush() {
             time.registerTimer(time.getCurrentProcessingTime() + flushIntervalMs, timestamp -> {
-                writeBatch();
+                handOver();
                 scheduleFlush();
             });
         }
 
         @Override
         public void write(StoreRecord record, Context context) throws IOException {
-            if (record.row() != null) {
-                rows.add(record.row());
+            if (record.head() != null) {
+                filling.heads.add(record.head());
+            } else if (record.segment() != null) {
+                filling.segments.add(record.segment());
             } else if (record.interaction() != null) {
-                interactions.add(record.interaction());
+                filling.interactions.add(record.interaction());
             } else if (record.item() != null) {
-                items.add(record.item());
+                filling.items.add(record.item());
             }
-            if (rows.size() + interactions.size() + items.size() >= maxBatch) {
-                writeBatch();
+            if (filling.size() >= maxBatch) {
+                handOver();
             }
         }
 
         @Override
         public void flush(boolean endOfInput) throws IOException {
-            writeBatch();
+            handOver();
+            awaitInFlight();
             try {
                 store.makeDurable();
             } catch (StoreUnavailableException e) {
@@ -104,15 +138,42 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
             }
         }
 
-        private void writeBatch() throws IOException {
-            int size = rows.size() + interactions.size() + items.size();
-            if (size == 0) {
+        /** Gives the filling batch to the writing thread once the batch before it is written. */
+        private void handOver() throws IOException {
+            if (filling.size() == 0) {
                 return;
             }
+            awaitInFlight();
+            Batch batch = filling;
+            filling = new Batch();
+            inFlight = writing.submit(() -> {
+                writeBatch(batch);
+                return null;
+            });
+        }
+
+        private void awaitInFlight() throws IOException {
+            if (inFlight == null) {
+                return;
+            }
+            try {
+                inFlight.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for a feature store write", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io
+                        : new IOException("feature store write failed: " + e.getCause().getMessage(), e.getCause());
+            } finally {
+                inFlight = null;
+            }
+        }
+
+        private void writeBatch(Batch batch) throws IOException {
             long started = System.nanoTime();
             for (int attempt = 1; ; attempt++) {
                 try {
-                    store.write(rows, interactions, items);
+                    store.write(batch.segments, batch.heads, batch.interactions, batch.items);
                     break;
                 } catch (StoreUnavailableException e) {
                     if (attempt == ATTEMPTS) {
@@ -125,13 +186,12 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
                 }
             }
             batchMillis.update((System.nanoTime() - started) / 1_000_000);
-            rowsWritten.inc(size);
-            for (FeatureRow row : rows) {
-                lastEventTime = Math.max(lastEventTime, row.ts());
+            rowsWritten.inc(batch.size());
+            long newest = lastEventTime;
+            for (FeatureRow row : batch.heads) {
+                newest = Math.max(newest, row.ts());
             }
-            rows = new ArrayList<>();
-            interactions = new ArrayList<>();
-            items = new ArrayList<>();
+            lastEventTime = newest;
         }
 
         private static void sleep(long millis) throws IOException {
@@ -144,8 +204,13 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
         }
 
         @Override
-        public void close() {
-            store.close();
+        public void close() throws Exception {
+            try {
+                writing.shutdownNow();
+                writing.awaitTermination(30, TimeUnit.SECONDS);
+            } finally {
+                store.close();
+            }
         }
     }
 }

@@ -6,89 +6,173 @@ import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.event.RejectReason;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
-import io.recsys.schema.feature.FeatureRow;
-import org.apache.flink.api.common.functions.OpenContext;
+import io.recsys.schema.feature.FeatureSegment;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+
+import java.util.List;
+import java.util.Map;
 
 /**
  * Keyed by item, the first stop of every valid event: refuses copies of events already counted, counts the item
- * ({@link CounterState}, emitting its cumulative row), and passes each event counted once on with the item's
- * category (from the catalogue stream) to {@link #COUNTED}, for the user, user × category and global counters,
- * the interactions and the arm attribution downstream.
+ * ({@link EntityCounters}: its head after every batch, its final segments as the watermark passes them), and
+ * passes each event counted once on with the item's category (from the catalogue stream) to {@link #COUNTED}, for
+ * the user, user × category and global counters, the interactions and the arm attribution downstream.
  *
- * <p>These three share one operator because they share one key and one state access: the copy check reads the
- * pending instant the count writes anyway. Apart, they cost two extra shuffles and a timer per event
- * (docs/benchmarks.md).
+ * <p>These share one operator because they share one key and one state value: the copy check reads the pending
+ * instant the count writes anyway. Events are held per item for up to {@code flushIntervalMs} (or
+ * {@code maxBuffered} events) and applied together, so a hot item's state is read and written once per batch
+ * rather than once per event (docs/benchmarks.md); the batch is applied before every watermark and checkpoint
+ * barrier, so it needs no state of its own.
  *
  * <p>A copy is an event with the id of one already counted for the same item at the same event time: what a
  * client's retry or a producer's resend is. Copies are dead-lettered with reason {@code duplicate} until the
  * watermark passes their time; after that upstream refuses them as {@code late}.
  */
-public class ItemCounter extends KeyedCoProcessFunction<String, Event, ItemAttributes, FeatureRow> {
+public class ItemCounter extends AbstractStreamOperator<StoreRecord>
+        implements TwoInputStreamOperator<Event, ItemAttributes, StoreRecord>, Triggerable<String, VoidNamespace>,
+        BoundedMultiInput {
 
     /** Every event counted once, with its item's category (null while the catalogue does not know the item). */
     public static final OutputTag<CategorizedEvent> COUNTED = new OutputTag<>("counted") {
     };
 
     private final FeatureRegistry registry;
-    private transient CounterState counters;
-    private transient ValueState<String> category;
+    private final long flushIntervalMs;
+    private final int maxBuffered;
+    private transient ValueState<byte[]> state;
+    private transient InternalTimerService<VoidNamespace> folds;
+    private transient KeyedBatch<Event> batch;
     private transient Counter duplicates;
     private transient Counter outOfOrder;
     private transient Counter behindBase;
 
-    public ItemCounter(FeatureRegistry registry) {
+    public ItemCounter(FeatureRegistry registry, long flushIntervalMs, int maxBuffered) {
         this.registry = registry;
+        this.flushIntervalMs = flushIntervalMs;
+        this.maxBuffered = maxBuffered;
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        counters = CounterState.register(getRuntimeContext(), "item-", null, registry.halfLifeMillis());
-        category = getRuntimeContext().getState(new ValueStateDescriptor<>("category", String.class));
-        duplicates = getRuntimeContext().getMetricGroup().addGroup("reason", RejectReason.DUPLICATE.label())
-                .counter("events_rejected");
-        outOfOrder = getRuntimeContext().getMetricGroup().counter("events_out_of_order");
-        behindBase = getRuntimeContext().getMetricGroup().counter("events_behind_watermark_dropped");
+    public void open() throws Exception {
+        super.open();
+        state = getPartitionedState(new ValueStateDescriptor<>("item", BytePrimitiveArraySerializer.INSTANCE));
+        folds = getInternalTimerService("fold", VoidNamespaceSerializer.INSTANCE, this);
+        batch = new KeyedBatch<>();
+        duplicates = getMetricGroup().addGroup("reason", RejectReason.DUPLICATE.label()).counter("events_rejected");
+        outOfOrder = getMetricGroup().counter("events_out_of_order");
+        behindBase = getMetricGroup().counter("events_behind_watermark_dropped");
+        scheduleFlush();
+    }
+
+    private void scheduleFlush() {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(now + flushIntervalMs, timestamp -> {
+            flush();
+            scheduleFlush();
+        });
     }
 
     @Override
-    public void processElement1(Event event, Context ctx, Collector<FeatureRow> out) throws Exception {
-        CounterState.Outcome outcome = counters.add(event.eventTime(), EventCounts.deltaOf(event, registry),
-                event.eventId(), (ts, row) -> out.collect(new FeatureRow(EntityType.ITEM, event.itemId(), ts, row)));
-        switch (outcome) {
-            case DUPLICATE -> {
-                duplicates.inc();
-                ctx.output(ValidateEvents.DEAD_LETTERS, DeadLetter.of(RejectReason.DUPLICATE,
-                        "event_id " + event.eventId() + " was already counted", EventCodec.encode(event),
-                        ctx.timerService().currentProcessingTime()));
-                return;
+    public void processElement1(StreamRecord<Event> element) throws Exception {
+        batch.add(getCurrentKey(), element.getValue());
+        if (batch.size() >= maxBuffered) {
+            flush();
+        }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<ItemAttributes> element) throws Exception {
+        EntityCounters counters = EntityCounters.decode(state.value());
+        counters.attribute(element.getValue().category());
+        state.update(counters.encode());
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        flush();
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void endInput(int inputId) throws Exception {
+        flush();
+    }
+
+    private void flush() throws Exception {
+        if (batch.size() == 0) {
+            return;
+        }
+        double halfLife = registry.halfLifeMillis();
+        for (Map.Entry<Object, List<Event>> entry : batch.drain().entrySet()) {
+            setCurrentKey(entry.getKey());
+            EntityCounters counters = EntityCounters.decode(state.value());
+            boolean counted = false;
+            for (Event event : entry.getValue()) {
+                EntityCounters.Outcome outcome = counters.add(event.eventTime(), EventCounts.deltaOf(event, registry),
+                        event.eventId(), halfLife);
+                switch (outcome) {
+                    case DUPLICATE -> {
+                        duplicates.inc();
+                        output.collect(ValidateEvents.DEAD_LETTERS, new StreamRecord<>(DeadLetter.of(
+                                RejectReason.DUPLICATE, "event_id " + event.eventId() + " was already counted",
+                                EventCodec.encode(event), getProcessingTimeService().getCurrentProcessingTime())));
+                        continue;
+                    }
+                    case BEHIND_BASE -> {
+                        behindBase.inc();
+                        continue;
+                    }
+                    case COUNTED_OUT_OF_ORDER -> outOfOrder.inc();
+                    case COUNTED -> {
+                    }
+                }
+                counted = true;
+                folds.registerEventTimeTimer(VoidNamespace.INSTANCE, EntityCounters.foldTimeOf(event.eventTime()));
+                output.collect(COUNTED, new StreamRecord<>(new CategorizedEvent(event, counters.attribute()),
+                        event.eventTime()));
             }
-            case BEHIND_BASE -> {
-                behindBase.inc();
-                return;
-            }
-            case COUNTED_OUT_OF_ORDER -> outOfOrder.inc();
-            case COUNTED -> {
+            if (counted) {
+                state.update(counters.encode());
+                output.collect(new StreamRecord<>(StoreRecord.head(counters.head(EntityType.ITEM,
+                        (String) entry.getKey()))));
             }
         }
-        ctx.timerService().registerEventTimeTimer(CumulativeCounter.foldTimeOf(event.eventTime()));
-        ctx.output(COUNTED, new CategorizedEvent(event, category.value()));
     }
 
     @Override
-    public void processElement2(ItemAttributes item, Context ctx, Collector<FeatureRow> out) throws Exception {
-        category.update(item.category());
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        EntityCounters counters = EntityCounters.decode(state.value());
+        List<FeatureSegment> segments = counters.fold(EntityType.ITEM, timer.getKey(),
+                folds.currentWatermark(), registry.halfLifeMillis());
+        if (!segments.isEmpty()) {
+            state.update(counters.encode());
+            for (FeatureSegment segment : segments) {
+                output.collect(new StreamRecord<>(StoreRecord.of(segment)));
+            }
+        }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<FeatureRow> out) throws Exception {
-        String item = ctx.getCurrentKey();
-        counters.fold(ctx.timerService().currentWatermark(),
-                (ts, row) -> out.collect(new FeatureRow(EntityType.ITEM, item, ts, row)));
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
     }
 }

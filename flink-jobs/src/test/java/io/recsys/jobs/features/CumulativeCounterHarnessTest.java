@@ -3,15 +3,16 @@ package io.recsys.jobs.features;
 import io.recsys.schema.feature.Delta;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRow;
+import io.recsys.schema.feature.FeatureSegment;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -24,12 +25,14 @@ class CumulativeCounterHarnessTest {
     private static final Delta CLICK = new Delta(0, 1, 0, 0, 0, 0.0);
     private static final Duration USER_STATE_TTL = Duration.ofDays(30);
 
-    private KeyedOneInputStreamOperatorTestHarness<String, CountedEvent, FeatureRow> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, CountedEvent, StoreRecord> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CumulativeCounter(3_600_000, USER_STATE_TTL),
+        // one event per batch: every event is applied (and its head emitted) as it arrives
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new CumulativeCounter(3_600_000, USER_STATE_TTL, 50, 1),
                 CountedEvent::stateKey, Types.STRING);
+        harness.open();
     }
 
     @AfterEach
@@ -41,34 +44,48 @@ class CumulativeCounterHarnessTest {
         harness.processElement(new CountedEvent(EntityType.ITEM, "i1", ts, delta), ts);
     }
 
+    private List<FeatureRow> heads() {
+        return harness.extractOutputValues().stream().map(StoreRecord::head).filter(Objects::nonNull).toList();
+    }
+
+    private List<FeatureSegment> segments() {
+        return harness.extractOutputValues().stream().map(StoreRecord::segment).filter(Objects::nonNull).toList();
+    }
+
     @Test
-    void shouldEmitTheCumulativeRowOfEachInOrderEventImmediately() throws Exception {
+    void shouldEmitTheHeadOfEachEventImmediately() throws Exception {
         process(BEGINNING, IMPRESSION);
         process(BEGINNING, IMPRESSION);
         process(BEGINNING + SECOND, CLICK);
 
-        assertThat(harness.extractOutputValues())
+        assertThat(heads())
                 .extracting(FeatureRow::ts, r -> r.counters().impressions(), r -> r.counters().clicks())
                 .containsExactly(tuple(BEGINNING, 1L, 0L), tuple(BEGINNING, 2L, 0L),
                         tuple(BEGINNING + SECOND, 2L, 1L));
     }
 
     @Test
-    void shouldAddAnOutOfOrderEventToTheNewestRowAtOnceAndRewriteStaleRowsWhenTheWatermarkPasses()
-            throws Exception {
+    void shouldAddAnOutOfOrderEventToTheHeadAtOnceAndWriteExactSegmentsWhenTheWatermarkPasses() throws Exception {
         process(BEGINNING, IMPRESSION);
-        process(BEGINNING + 2 * SECOND, IMPRESSION);
+        process(BEGINNING + 2 * SECOND + 5, IMPRESSION);
         process(BEGINNING + SECOND, CLICK);
+        process(BEGINNING + 7, IMPRESSION);
 
-        List<FeatureRow> rows = harness.extractOutputValues();
-        assertThat(rows.get(2).ts()).isEqualTo(BEGINNING + 2 * SECOND);
-        assertThat(rows.get(2).counters().clicks()).as("newest row includes the late-arriving click").isEqualTo(1);
+        assertThat(heads().get(2)).extracting(FeatureRow::ts, r -> r.counters().clicks())
+                .as("the head includes the late-arriving click").containsExactly(BEGINNING + 2 * SECOND + 5, 1L);
+        assertThat(segments()).as("nothing is final before the watermark passes a bucket").isEmpty();
 
-        harness.processWatermark(BEGINNING + 5 * SECOND);
+        harness.processWatermark(BEGINNING + 2 * SECOND);
+        assertThat(segments()).as("one segment per bucket the watermark passed, each instant exact")
+                .extracting(FeatureSegment::bucketStart, segment -> segment.rows().stream()
+                        .map(r -> r.ts() - BEGINNING + ":" + r.counters().impressions() + "/" + r.counters().clicks())
+                        .toList())
+                .containsExactly(tuple(BEGINNING, List.of("0:1/0", "7:2/0")),
+                        tuple(BEGINNING + SECOND, List.of("1000:2/1")));
 
-        List<FeatureRow> rewritten = harness.extractOutputValues().subList(3, harness.extractOutputValues().size());
-        assertThat(rewritten).extracting(FeatureRow::ts, r -> r.counters().impressions(), r -> r.counters().clicks())
-                .containsExactly(tuple(BEGINNING + SECOND, 1L, 1L));
+        harness.processWatermark(BEGINNING + 3 * SECOND);
+        assertThat(segments()).last().extracting(segment -> segment.rows().get(0).counters().impressions())
+                .isEqualTo(3L);
     }
 
     @Test
@@ -78,12 +95,11 @@ class CumulativeCounterHarnessTest {
         process(BEGINNING + SECOND, CLICK);
         harness.processWatermark(BEGINNING + 10 * SECOND);
 
-        // base and head stay: they are the entity's running totals; pending instants and the stale range go
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries()).as("one value per entity").isEqualTo(1);
         assertThat(harness.numEventTimeTimers()).isZero();
 
         process(BEGINNING + 11 * SECOND, CLICK);
-        assertThat(harness.extractOutputValues().get(harness.extractOutputValues().size() - 1).counters())
+        assertThat(heads().get(heads().size() - 1).counters())
                 .extracting(c -> c.impressions(), c -> c.clicks()).containsExactly(2L, 2L);
     }
 
@@ -99,13 +115,35 @@ class CumulativeCounterHarnessTest {
         harness.processElement(new CountedEvent(EntityType.USER, "u1", back, CLICK), back);
         harness.processElement(new CountedEvent(EntityType.ITEM, "i1", back, CLICK), back);
 
-        List<FeatureRow> rows = harness.extractOutputValues();
+        List<FeatureRow> rows = heads();
         FeatureRow user = rows.get(rows.size() - 2);
         FeatureRow item = rows.get(rows.size() - 1);
         assertThat(user.counters()).as("the user's counters started again")
                 .extracting(c -> c.clicks(), c -> c.firstSeen()).containsExactly(1L, back);
         assertThat(item.counters()).as("item state does not expire")
                 .extracting(c -> c.clicks(), c -> c.firstSeen()).containsExactly(2L, BEGINNING);
+    }
+
+    @Test
+    void shouldApplyABatchPerEntityAndEmitOneHeadPerEntity() throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new CumulativeCounter(3_600_000, USER_STATE_TTL, 50, 1_000), CountedEvent::stateKey, Types.STRING);
+        harness.open();
+        process(BEGINNING, IMPRESSION);
+        process(BEGINNING + 1, CLICK);
+        harness.processElement(new CountedEvent(EntityType.USER, "u1", BEGINNING, CLICK), BEGINNING);
+        process(BEGINNING + 2, IMPRESSION);
+        assertThat(harness.extractOutputValues()).as("held until the batch is applied").isEmpty();
+
+        harness.setProcessingTime(50);
+
+        assertThat(heads()).extracting(FeatureRow::entityId, FeatureRow::ts, r -> r.counters().impressions(),
+                        r -> r.counters().clicks())
+                .containsExactly(tuple("i1", BEGINNING + 2, 2L, 1L), tuple("u1", BEGINNING, 0L, 1L));
+        harness.processWatermark(BEGINNING + 5 * SECOND);
+        assertThat(segments()).flatExtracting(FeatureSegment::rows).extracting(FeatureRow::ts)
+                .containsExactlyInAnyOrder(BEGINNING, BEGINNING + 1, BEGINNING + 2, BEGINNING);
     }
 
     @Test

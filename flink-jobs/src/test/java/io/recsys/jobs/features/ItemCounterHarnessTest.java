@@ -5,16 +5,17 @@ import io.recsys.schema.event.EventType;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
+import io.recsys.schema.feature.FeatureSegment;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -23,12 +24,14 @@ class ItemCounterHarnessTest {
 
     private static final long T = 1_000_000;
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, Event, ItemAttributes, FeatureRow> harness;
+    private KeyedTwoInputStreamOperatorTestHarness<String, Event, ItemAttributes, StoreRecord> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new ItemCounter(FeatureRegistry.load()),
+        // one event per batch: every event is applied (and its head emitted) as it arrives
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new ItemCounter(FeatureRegistry.load(), 50, 1),
                 Event::itemId, ItemAttributes::itemId, Types.STRING);
+        harness.open();
     }
 
     @AfterEach
@@ -44,6 +47,10 @@ class ItemCounterHarnessTest {
         harness.processElement1(event, event.eventTime());
     }
 
+    private List<FeatureRow> heads() {
+        return harness.extractOutputValues().stream().map(StoreRecord::head).filter(Objects::nonNull).toList();
+    }
+
     private List<CategorizedEvent> counted() {
         return harness.getSideOutput(ItemCounter.COUNTED).stream().map(StreamRecord::getValue).toList();
     }
@@ -55,7 +62,7 @@ class ItemCounterHarnessTest {
         process(Event.feedback("e2", EventType.CLICK, "r1", "u1", "i1", T + 1));
         process(impression("e3", "i2", T + 2));
 
-        assertThat(harness.extractOutputValues())
+        assertThat(heads())
                 .extracting(FeatureRow::entityId, FeatureRow::ts, r -> r.counters().impressions(),
                         r -> r.counters().clicks())
                 .containsExactly(tuple("i1", T, 1L, 0L), tuple("i1", T + 1, 1L, 1L), tuple("i2", T + 2, 1L, 0L));
@@ -75,7 +82,7 @@ class ItemCounterHarnessTest {
         assertThat(counted()).extracting(c -> c.event().eventId()).containsExactly("e1", "e2", "e3");
         assertThat(harness.getSideOutput(ValidateEvents.DEAD_LETTERS))
                 .extracting(r -> r.getValue().reason()).containsExactly("duplicate", "duplicate");
-        List<FeatureRow> rows = harness.extractOutputValues();
+        List<FeatureRow> rows = heads();
         assertThat(rows.get(rows.size() - 1).counters().impressions()).isEqualTo(3);
     }
 
@@ -96,27 +103,47 @@ class ItemCounterHarnessTest {
         harness.processWatermark1(new Watermark(T + 1_000));
         harness.processWatermark2(new Watermark(Long.MAX_VALUE));
 
-        // category, base and head stay; the instant at T (and the id counted at it) is gone, T + 3 s is not
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(4);
+        // the instant at T (and the id counted at it) is gone, T + 3 s is not: a copy of e1 is now late upstream
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        process(impression("e2", "i1", T + 3_000));
+        assertThat(harness.getSideOutput(ValidateEvents.DEAD_LETTERS)).hasSize(1);
         harness.processWatermark1(new Watermark(T + 5_000));
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
         assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).as("one value per item, its category kept").isEqualTo(1);
+        process(impression("e4", "i1", T + 6_000));
+        assertThat(counted()).last().extracting(CategorizedEvent::category).isEqualTo("sports");
     }
 
     @Test
-    void shouldRewriteRowsLeftStaleByAnOutOfOrderEventWhenTheWatermarkPasses() throws Exception {
+    void shouldRecogniseACopyWithinOneBatch() throws Exception {
+        harness.close();
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new ItemCounter(FeatureRegistry.load(), 50, 100),
+                Event::itemId, ItemAttributes::itemId, Types.STRING);
+        harness.open();
+        process(impression("e1", "i1", T));
+        process(impression("e1", "i1", T));
+        process(impression("e2", "i2", T));
+        harness.processWatermark1(new Watermark(T - 1));
+        harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+
+        assertThat(counted()).extracting(c -> c.event().eventId()).containsExactly("e1", "e2");
+        assertThat(harness.getSideOutput(ValidateEvents.DEAD_LETTERS)).hasSize(1);
+        assertThat(heads()).extracting(FeatureRow::entityId, r -> r.counters().impressions())
+                .containsExactly(tuple("i1", 1L), tuple("i2", 1L));
+    }
+
+    @Test
+    void shouldWriteTheItemsFinalSegmentOnceTheWatermarkPassesItsBucket() throws Exception {
         process(impression("e1", "i1", T));
         process(impression("e2", "i1", T + 2_000));
         process(Event.feedback("e3", EventType.CLICK, "r1", "u1", "i1", T + 1_000));
         harness.processWatermark1(new Watermark(T + 5_000));
         harness.processWatermark2(new Watermark(Long.MAX_VALUE));
 
-        List<FeatureRow> rows = harness.extractOutputValues();
-        assertThat(rows.get(2)).extracting(FeatureRow::ts, r -> r.counters().clicks())
-                .containsExactly(T + 2_000, 1L);
-        assertThat(rows.subList(3, rows.size()))
+        List<FeatureSegment> segments = harness.extractOutputValues().stream().map(StoreRecord::segment)
+                .filter(Objects::nonNull).toList();
+        assertThat(segments).flatExtracting(FeatureSegment::rows)
                 .extracting(FeatureRow::ts, r -> r.counters().impressions(), r -> r.counters().clicks())
-                .containsExactly(tuple(T + 1_000, 1L, 1L));
+                .containsExactly(tuple(T, 1L, 0L), tuple(T + 1_000, 1L, 1L), tuple(T + 2_000, 2L, 1L));
     }
 }
