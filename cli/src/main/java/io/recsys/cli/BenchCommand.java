@@ -88,6 +88,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--freshness-seconds", defaultValue = "30")
         int freshnessSeconds;
 
+        @Option(names = "--freshness-warmup-seconds", defaultValue = "30",
+                description = "Seconds at the freshness rate before probes are measured (JIT, caches, first checkpoints).")
+        int freshnessWarmupSeconds;
+
         @Option(names = "--out", defaultValue = "out/bench-pipeline.json", description = "Where to write results.")
         Path out;
 
@@ -250,7 +254,8 @@ final class BenchCommand implements Runnable {
                     settings.sinkBatching());
             JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "bench-freshness");
             List<Long> delays = new ArrayList<>();
-            SplittableRandom random = new SplittableRandom(2);
+            KeyDistribution users = KeyDistribution.parse(keyDistribution, keys, 4);
+            KeyDistribution items = KeyDistribution.parse(keyDistribution, keys, 5);
             try (EventPublisher publisher = new EventPublisher(bootstrap, topic, parallelism);
                  JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), registry)) {
                 warmUp(publisher, store);
@@ -259,16 +264,17 @@ final class BenchCommand implements Runnable {
                 int probeEvery = Math.max(1, freshnessRate / 20);
                 List<long[]> probes = new ArrayList<>();
                 List<String> probeItems = new ArrayList<>();
-                while (System.nanoTime() - runStarted < freshnessSeconds * 1_000_000_000L) {
+                long warmupNanos = freshnessWarmupSeconds * 1_000_000_000L;
+                while (System.nanoTime() - runStarted < warmupNanos + freshnessSeconds * 1_000_000_000L) {
                     long due = runStarted + (long) (sent * 1e9 / freshnessRate);
                     if (System.nanoTime() < due) {
                         pollProbes(store, probes, probeItems, delays);
                         continue;
                     }
                     long now = System.currentTimeMillis();
-                    boolean probe = sent % probeEvery == 0;
-                    String item = probe ? "probe-" + sent : "i" + random.nextInt(keys);
-                    publisher.send(Event.impression("f" + sent, "fr" + sent, "u" + random.nextInt(keys), item, 1,
+                    boolean probe = sent % probeEvery == 0 && System.nanoTime() - runStarted >= warmupNanos;
+                    String item = probe ? "probe-" + sent : "i" + items.next();
+                    publisher.send(Event.impression("f" + sent, "fr" + sent, "u" + users.next(), item, 1,
                             "bench", null, null, now));
                     if (probe) {
                         probes.add(new long[]{now});
@@ -283,7 +289,9 @@ final class BenchCommand implements Runnable {
                 client.cancel().get(30, TimeUnit.SECONDS);
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("events_per_second", freshnessRate);
+                result.put("key_distribution", keyDistribution);
                 result.put("seconds", freshnessSeconds);
+                result.put("warmup_seconds", freshnessWarmupSeconds);
                 result.put("probes", delays.size());
                 result.put("probes_never_seen", probes.size());
                 delays.sort(Long::compare);
