@@ -15,7 +15,11 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -29,9 +33,16 @@ import java.util.concurrent.TimeUnit;
  * head once per batch, however many events moved it): when a batch is full,
  * every {@code flushIntervalMs} (freshness), and before every checkpoint (so a completed checkpoint means every
  * row before it is in the store). Writes are idempotent upserts of absolute values, so the rows replayed after a
- * restore rewrite the same values: exact results without waiting for checkpoints to make writes visible.
+ * restore rewrite the same values: exact results without waiting for checkpoints to make writes visible. The first
+ * subtask also deletes, every {@link #RETENTION_EVERY}, log rows and interactions older than the registry's
+ * retention (counted in {@code store_rows_retired}), so the store does not grow for ever.
  */
 public class FeatureStoreSink implements Sink<StoreRecord> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureStoreSink.class);
+
+    /** How often retention runs, in processing time, on the writer that runs it. */
+    static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
 
     private final String storeUrl;
     private final FeatureRegistry registry;
@@ -47,7 +58,9 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
 
     @Override
     public SinkWriter<StoreRecord> createWriter(WriterInitContext context) {
-        return new Writer(JdbcFeatureStore.open(storeUrl, registry), context, maxBatch, flushIntervalMs);
+        // One writer keeps the store within the registry's retention: the first subtask, once it writes segments.
+        Duration retention = context.getTaskInfo().getIndexOfThisSubtask() == 0 ? registry.retention() : null;
+        return new Writer(JdbcFeatureStore.open(storeUrl, registry), context, maxBatch, flushIntervalMs, retention);
     }
 
     /**
@@ -67,6 +80,9 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
         private final Counter rowsWritten;
         private final Counter writeRetries;
         private final Histogram batchMillis;
+        private final Counter rowsRetired;
+        private final Duration retention;
+        private long lastRetention = System.currentTimeMillis();
         private final ExecutorService writing;
         private Future<?> inFlight;
         private volatile long lastEventTime = Long.MIN_VALUE;
@@ -84,7 +100,9 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
             }
         }
 
-        Writer(JdbcFeatureStore store, WriterInitContext context, int maxBatch, long flushIntervalMs) {
+        /** @param retention how long log rows and interactions are kept, in event time; null: not by this writer */
+        Writer(JdbcFeatureStore store, WriterInitContext context, int maxBatch, long flushIntervalMs,
+               Duration retention) {
             this.store = store;
             this.time = context.getProcessingTimeService();
             this.maxBatch = maxBatch;
@@ -93,6 +111,8 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
             this.writeRetries = context.metricGroup().counter("store_write_retries");
             this.batchMillis = context.metricGroup().histogram("store_batch_write_ms",
                     new DescriptiveStatisticsHistogram(1_000));
+            this.rowsRetired = context.metricGroup().counter("store_rows_retired");
+            this.retention = retention;
             context.metricGroup().gauge("store_last_event_time_lag_ms",
                     () -> lastEventTime == Long.MIN_VALUE ? 0L : System.currentTimeMillis() - lastEventTime);
             String task = context.getTaskInfo().getTaskNameWithSubtasks();
@@ -192,6 +212,25 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
                 newest = Math.max(newest, row.ts());
             }
             lastEventTime = newest;
+            if (retention != null && !batch.segments.isEmpty()
+                    && System.currentTimeMillis() - lastRetention >= RETENTION_EVERY.toMillis()) {
+                lastRetention = System.currentTimeMillis();
+                retire(newest - retention.toMillis());
+            }
+        }
+
+        /**
+         * Deletes what is older than the retention, measured back from the newest event time written (not the wall
+         * clock, so a replay of old data keeps its own history). A failure is retried at the next run: it only
+         * delays retention.
+         */
+        private void retire(long cutoff) {
+            try {
+                rowsRetired.inc(store.deleteBefore(cutoff));
+            } catch (StoreUnavailableException e) {
+                LOG.warn("retention before {} failed; retried in {}", java.time.Instant.ofEpochMilli(cutoff),
+                        RETENTION_EVERY, e);
+            }
         }
 
         private static void sleep(long millis) throws IOException {
