@@ -15,7 +15,7 @@ record StoreFootprint(long logRows, long latestRows, long bytes) {
     static StoreFootprint of(String storeUrl) throws SQLException, IOException {
         try (Connection connection = DriverManager.getConnection(storeUrl);
              Statement statement = connection.createStatement()) {
-            long logRows = count(statement, "SELECT COUNT(*) FROM feature_segments");
+            long logRows = logRows(connection);
             long latestRows = count(statement, "SELECT COUNT(*) FROM feature_latest");
             long bytes;
             if (storeUrl.startsWith("jdbc:postgresql:")) {
@@ -28,10 +28,29 @@ record StoreFootprint(long logRows, long latestRows, long bytes) {
             }
             return new StoreFootprint(logRows, latestRows, bytes);
         } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().contains("FEATURE_SEGMENTS") || e.getMessage().contains("feature_segments")) {
+            if (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("feature_")) {
                 return new StoreFootprint(0, 0, 0); // a fresh store: the job's migrations have not run yet
             }
             throw e;
+        }
+    }
+
+    /** Rows of the feature log: segments, or per-instant rows in a store written before them (for comparisons). */
+    private static long logRows(Connection connection) throws SQLException {
+        String table = "feature_segments";
+        try (ResultSet tables = connection.getMetaData().getTables(null, null, "%", new String[]{"TABLE"})) {
+            boolean segments = false;
+            boolean log = false;
+            while (tables.next()) {
+                segments |= tables.getString("TABLE_NAME").equalsIgnoreCase("feature_segments");
+                log |= tables.getString("TABLE_NAME").equalsIgnoreCase("feature_log");
+            }
+            if (!segments && log) {
+                table = "feature_log";
+            }
+        }
+        try (Statement statement = connection.createStatement()) {
+            return count(statement, "SELECT COUNT(*) FROM " + table);
         }
     }
 

@@ -129,6 +129,7 @@ public class CumulativeCounter extends AbstractStreamOperator<StoreRecord>
             ValueState<byte[]> state = stateOf(type);
             EntityCounters counters = EntityCounters.decode(state.value());
             boolean counted = false;
+            long registered = Long.MIN_VALUE;
             for (CountedEvent event : events) {
                 EntityCounters.Outcome outcome = counters.add(event.ts(), event.delta(), null, halfLifeMillis);
                 if (outcome == EntityCounters.Outcome.BEHIND_BASE) {
@@ -139,7 +140,12 @@ public class CumulativeCounter extends AbstractStreamOperator<StoreRecord>
                     outOfOrder.inc();
                 }
                 counted = true;
-                folds.registerEventTimeTimer(VoidNamespace.INSTANCE, EntityCounters.foldTimeOf(event.ts()));
+                long foldAt = EntityCounters.foldTimeOf(event.ts());
+                if (foldAt != registered) {
+                    // a batch's events mostly share a bucket: one timer look-up for them
+                    folds.registerEventTimeTimer(VoidNamespace.INSTANCE, foldAt);
+                    registered = foldAt;
+                }
             }
             if (counted) {
                 state.update(counters.encode());

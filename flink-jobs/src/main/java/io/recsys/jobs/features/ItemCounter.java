@@ -127,6 +127,7 @@ public class ItemCounter extends AbstractStreamOperator<StoreRecord>
             setCurrentKey(entry.getKey());
             EntityCounters counters = EntityCounters.decode(state.value());
             boolean counted = false;
+            long registered = Long.MIN_VALUE;
             for (Event event : entry.getValue()) {
                 EntityCounters.Outcome outcome = counters.add(event.eventTime(), EventCounts.deltaOf(event, registry),
                         event.eventId(), halfLife);
@@ -147,7 +148,12 @@ public class ItemCounter extends AbstractStreamOperator<StoreRecord>
                     }
                 }
                 counted = true;
-                folds.registerEventTimeTimer(VoidNamespace.INSTANCE, EntityCounters.foldTimeOf(event.eventTime()));
+                long foldAt = EntityCounters.foldTimeOf(event.eventTime());
+                if (foldAt != registered) {
+                    // a batch's events mostly share a bucket: one timer look-up for them
+                    folds.registerEventTimeTimer(VoidNamespace.INSTANCE, foldAt);
+                    registered = foldAt;
+                }
                 output.collect(COUNTED, new StreamRecord<>(new CategorizedEvent(event, counters.attribute()),
                         event.eventTime()));
             }
