@@ -8,13 +8,11 @@ import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerial
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.TimeUtils;
 
@@ -33,7 +31,7 @@ import java.util.Map;
  * a new {@code firstSeen}, which tells the store's window arithmetic not to subtract rows of the old series (see
  * {@code FeatureDerivation.window}). Global state never expires: its all-time features depend on it.
  */
-public class CumulativeCounter extends AbstractStreamOperator<StoreRecord>
+public class CumulativeCounter extends BufferingOperator<StoreRecord>
         implements OneInputStreamOperator<CountedEvent, StoreRecord>, Triggerable<String, VoidNamespace>,
         BoundedOneInput {
 
@@ -42,7 +40,6 @@ public class CumulativeCounter extends AbstractStreamOperator<StoreRecord>
 
     private final double halfLifeMillis;
     private final Duration userStateTtl;
-    private final long flushIntervalMs;
     private final int maxBuffered;
     private transient ValueState<byte[]> lasting;
     private transient ValueState<byte[]> expiring;
@@ -53,9 +50,9 @@ public class CumulativeCounter extends AbstractStreamOperator<StoreRecord>
 
     /** @param userStateTtl how long per-user state lives without an event; zero keeps it for ever */
     public CumulativeCounter(double halfLifeMillis, Duration userStateTtl, long flushIntervalMs, int maxBuffered) {
+        super(flushIntervalMs);
         this.halfLifeMillis = halfLifeMillis;
         this.userStateTtl = userStateTtl;
-        this.flushIntervalMs = flushIntervalMs;
         this.maxBuffered = maxBuffered;
     }
 
@@ -77,15 +74,6 @@ public class CumulativeCounter extends AbstractStreamOperator<StoreRecord>
         batch = new KeyedBatch<>();
         outOfOrder = getMetricGroup().counter("events_out_of_order");
         behindBase = getMetricGroup().counter("events_behind_watermark_dropped");
-        scheduleFlush();
-    }
-
-    private void scheduleFlush() {
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        getProcessingTimeService().registerTimer(now + flushIntervalMs, timestamp -> {
-            flush();
-            scheduleFlush();
-        });
     }
 
     /** The state of the current key's entity type: per-user state may expire, the rest may not. */
@@ -102,23 +90,12 @@ public class CumulativeCounter extends AbstractStreamOperator<StoreRecord>
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        flush();
-        super.processWatermark(mark);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
     public void endInput() throws Exception {
         flush();
     }
 
-    private void flush() throws Exception {
+    @Override
+    void flush() throws Exception {
         if (batch.size() == 0) {
             return;
         }

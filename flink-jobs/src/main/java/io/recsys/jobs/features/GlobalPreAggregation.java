@@ -3,10 +3,8 @@ package io.recsys.jobs.features;
 import io.recsys.schema.feature.Delta;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.EntityKey;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.util.Map;
@@ -18,29 +16,19 @@ import java.util.TreeMap;
  * sums leave before every watermark (so none arrives behind it), before every checkpoint barrier (so the buffer
  * needs no state), at the end of input, and every {@code flushIntervalMs} (freshness).
  */
-public class GlobalPreAggregation extends AbstractStreamOperator<CountedEvent>
+public class GlobalPreAggregation extends BufferingOperator<CountedEvent>
         implements OneInputStreamOperator<CountedEvent, CountedEvent>, BoundedOneInput {
 
-    private final long flushIntervalMs;
     private transient Map<Long, Delta> buffered;
 
     public GlobalPreAggregation(long flushIntervalMs) {
-        this.flushIntervalMs = flushIntervalMs;
+        super(flushIntervalMs);
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         buffered = new TreeMap<>();
-        scheduleFlush();
-    }
-
-    private void scheduleFlush() {
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        getProcessingTimeService().registerTimer(now + flushIntervalMs, timestamp -> {
-            flush();
-            scheduleFlush();
-        });
     }
 
     @Override
@@ -54,23 +42,12 @@ public class GlobalPreAggregation extends AbstractStreamOperator<CountedEvent>
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        flush();
-        super.processWatermark(mark);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
     public void endInput() {
         flush();
     }
 
-    private void flush() {
+    @Override
+    void flush() {
         for (Map.Entry<Long, Delta> entry : buffered.entrySet()) {
             output.collect(new StreamRecord<>(new CountedEvent(EntityType.GLOBAL, EntityKey.GLOBAL_ID, entry.getKey(),
                     entry.getValue()), entry.getKey()));

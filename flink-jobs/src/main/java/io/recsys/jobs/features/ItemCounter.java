@@ -13,13 +13,11 @@ import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerial
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
@@ -42,7 +40,7 @@ import java.util.Map;
  * client's retry or a producer's resend is. Copies are dead-lettered with reason {@code duplicate} until the
  * watermark passes their time; after that upstream refuses them as {@code late}.
  */
-public class ItemCounter extends AbstractStreamOperator<StoreRecord>
+public class ItemCounter extends BufferingOperator<StoreRecord>
         implements TwoInputStreamOperator<Event, ItemAttributes, StoreRecord>, Triggerable<String, VoidNamespace>,
         BoundedMultiInput {
 
@@ -51,7 +49,6 @@ public class ItemCounter extends AbstractStreamOperator<StoreRecord>
     };
 
     private final FeatureRegistry registry;
-    private final long flushIntervalMs;
     private final int maxBuffered;
     private transient ValueState<byte[]> state;
     private transient InternalTimerService<VoidNamespace> folds;
@@ -61,8 +58,8 @@ public class ItemCounter extends AbstractStreamOperator<StoreRecord>
     private transient Counter behindBase;
 
     public ItemCounter(FeatureRegistry registry, long flushIntervalMs, int maxBuffered) {
+        super(flushIntervalMs);
         this.registry = registry;
-        this.flushIntervalMs = flushIntervalMs;
         this.maxBuffered = maxBuffered;
     }
 
@@ -75,15 +72,6 @@ public class ItemCounter extends AbstractStreamOperator<StoreRecord>
         duplicates = getMetricGroup().addGroup("reason", RejectReason.DUPLICATE.label()).counter("events_rejected");
         outOfOrder = getMetricGroup().counter("events_out_of_order");
         behindBase = getMetricGroup().counter("events_behind_watermark_dropped");
-        scheduleFlush();
-    }
-
-    private void scheduleFlush() {
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        getProcessingTimeService().registerTimer(now + flushIntervalMs, timestamp -> {
-            flush();
-            scheduleFlush();
-        });
     }
 
     @Override
@@ -102,23 +90,12 @@ public class ItemCounter extends AbstractStreamOperator<StoreRecord>
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        flush();
-        super.processWatermark(mark);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
     public void endInput(int inputId) throws Exception {
         flush();
     }
 
-    private void flush() throws Exception {
+    @Override
+    void flush() throws Exception {
         if (batch.size() == 0) {
             return;
         }
