@@ -16,7 +16,6 @@ import io.recsys.schema.feature.RowsAsOf;
 import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -371,11 +370,11 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
         Map<RowLookup, FeatureRow> result = log.latestBefore(connection, lookups);
         Set<EntityKey> entities = new LinkedHashSet<>();
         for (RowLookup lookup : lookups) {
-            entities.add(SegmentLog.keyOf(lookup));
+            entities.add(lookup.entity());
         }
         Map<EntityKey, FeatureRow> heads = heads(connection, entities);
         for (RowLookup lookup : lookups) {
-            FeatureRow head = heads.get(SegmentLog.keyOf(lookup));
+            FeatureRow head = heads.get(lookup.entity());
             FeatureRow logged = result.get(lookup);
             if (head != null && head.ts() < lookup.before() && (logged == null || head.ts() > logged.ts())) {
                 result.put(lookup, head);

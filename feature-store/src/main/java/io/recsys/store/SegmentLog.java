@@ -1,6 +1,5 @@
 package io.recsys.store;
 
-import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRow;
 import io.recsys.schema.feature.FeatureSegment;
@@ -237,9 +236,5 @@ final class SegmentLog {
     }
 
     private record SegmentKey(EntityType type, String id, long bucketStart) {
-    }
-
-    static EntityKey keyOf(RowLookup lookup) {
-        return new EntityKey(lookup.type(), lookup.id());
     }
 }
