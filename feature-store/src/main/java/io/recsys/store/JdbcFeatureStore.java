@@ -260,17 +260,17 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
     @Override
     public void write(Collection<FeatureRow> rows, Collection<Interaction> interactions,
                       Collection<ItemAttributes> items) {
-        write(connection -> log.merge(connection, rows, clock.millis()), rows, interactions, items);
+        write((connection, writtenAt) -> log.merge(connection, rows, writtenAt), rows, interactions, items);
     }
 
     @Override
     public void write(Collection<FeatureSegment> segments, Collection<FeatureRow> heads,
                       Collection<Interaction> interactions, Collection<ItemAttributes> items) {
-        write(connection -> log.write(connection, segments, clock.millis()), heads, interactions, items);
+        write((connection, writtenAt) -> log.write(connection, segments, writtenAt), heads, interactions, items);
     }
 
     private interface LogWrite {
-        void to(Connection connection) throws SQLException;
+        void to(Connection connection, long writtenAt) throws SQLException;
     }
 
     private void write(LogWrite logWrite, Collection<FeatureRow> heads, Collection<Interaction> interactions,
@@ -283,7 +283,7 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                logWrite.to(connection);
+                logWrite.to(connection, writtenAt);
                 if (dialect.upsertLatestArrays() != null) {
                     writeRowsAsArrays(connection, dialect.upsertLatestArrays(), latestRows.values(), writtenAt);
                 } else {

@@ -128,10 +128,6 @@ final class EntityCounters {
         return segments;
     }
 
-    boolean hasPending() {
-        return !pending.isEmpty();
-    }
-
     String attribute() {
         return attribute;
     }

@@ -211,6 +211,9 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
             for (FeatureRow row : batch.heads) {
                 newest = Math.max(newest, row.ts());
             }
+            for (FeatureSegment segment : batch.segments) {
+                newest = Math.max(newest, segment.lastTs());
+            }
             lastEventTime = newest;
             if (retention != null && !batch.segments.isEmpty()
                     && System.currentTimeMillis() - lastRetention >= RETENTION_EVERY.toMillis()) {
