@@ -150,7 +150,7 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
                     }
                 }
             }
-            Map<RowLookup, FeatureRow> rows = latestBefore(connection, new ArrayList<>(lookups));
+            Map<RowLookup, FeatureRow> rows = log.latestBefore(connection, new ArrayList<>(lookups));
             List<FeatureVector> vectors = new ArrayList<>(queries.size());
             for (PointInTimeQuery query : queries) {
                 long t = query.atMillis();
@@ -360,72 +360,6 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
         return new RowsAsOf(rows.get(new RowLookup(entity.type(), entity.id(), t)), starts);
     }
 
-    /**
-     * The newest row before each lookup's instant: from the log's final segments, or the entity's head (its newest
-     * row, written within a sink flush) when that is newer and still before the instant. Instants between the last
-     * final segment and the head are written as segments once the watermark passes them; until then a read at such
-     * an instant sees the last final row.
-     */
-    private Map<RowLookup, FeatureRow> latestBefore(Connection connection, List<RowLookup> lookups) throws SQLException {
-        Map<RowLookup, FeatureRow> result = log.latestBefore(connection, lookups);
-        Set<EntityKey> entities = new LinkedHashSet<>();
-        for (RowLookup lookup : lookups) {
-            entities.add(lookup.entity());
-        }
-        Map<EntityKey, FeatureRow> heads = heads(connection, entities);
-        for (RowLookup lookup : lookups) {
-            FeatureRow head = heads.get(lookup.entity());
-            FeatureRow logged = result.get(lookup);
-            if (head != null && head.ts() < lookup.before() && (logged == null || head.ts() > logged.ts())) {
-                result.put(lookup, head);
-            }
-        }
-        return result;
-    }
-
-    private Map<EntityKey, FeatureRow> heads(Connection connection, Set<EntityKey> entities) throws SQLException {
-        Map<EntityKey, FeatureRow> result = new HashMap<>();
-        if (entities.isEmpty()) {
-            return result;
-        }
-        if (dialect == Dialect.POSTGRESQL) {
-            String sql = "SELECT q.ord, " + ROW_SELECT + " FROM unnest(?::varchar[], ?::varchar[]) WITH ORDINALITY"
-                    + " AS q(entity_type, entity_id, ord) JOIN feature_latest f ON f.entity_type = q.entity_type"
-                    + " AND f.entity_id = q.entity_id COLLATE \"C\"";
-            List<EntityKey> keys = new ArrayList<>(entities);
-            String[] types = new String[keys.size()];
-            String[] ids = new String[keys.size()];
-            for (int i = 0; i < keys.size(); i++) {
-                types[i] = keys.get(i).type().wireName();
-                ids[i] = keys.get(i).id();
-            }
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setArray(1, connection.createArrayOf("varchar", types));
-                statement.setArray(2, connection.createArrayOf("varchar", ids));
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        EntityKey key = keys.get((int) rs.getLong(1) - 1);
-                        result.put(key, readRow(key.type(), key.id(), rs, 2));
-                    }
-                }
-            }
-            return result;
-        }
-        String sql = "SELECT " + ROW_SELECT + " FROM feature_latest WHERE entity_type = ? AND entity_id = ?";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (EntityKey key : entities) {
-                statement.setString(1, key.type().wireName());
-                statement.setString(2, key.id());
-                try (ResultSet rs = statement.executeQuery()) {
-                    if (rs.next()) {
-                        result.put(key, readRow(key.type(), key.id(), rs, 1));
-                    }
-                }
-            }
-        }
-        return result;
-    }
-
     private List<Interaction> recentInteractions(Connection connection, String userId, long t) throws SQLException {
         String sql = "SELECT ts, item_id, type FROM user_interactions WHERE user_id = ? AND ts < ?"
                 + " ORDER BY ts DESC, item_id DESC LIMIT ?";
@@ -466,7 +400,7 @@ public final class JdbcFeatureStore implements OnlineStore, OfflineStore, Featur
         return userId + EntityKey.COMPOSITE_SEPARATOR + category;
     }
 
-    private static FeatureRow readRow(EntityType type, String id, ResultSet rs, int first) throws SQLException {
+    static FeatureRow readRow(EntityType type, String id, ResultSet rs, int first) throws SQLException {
         long ts = rs.getLong(first);
         Counters counters = new Counters(rs.getLong(first + 1), rs.getLong(first + 2), rs.getLong(first + 3),
                 rs.getLong(first + 4), rs.getLong(first + 5), rs.getDouble(first + 6), rs.getDouble(first + 7),

@@ -5,7 +5,6 @@ import io.recsys.schema.feature.FeatureRow;
 import io.recsys.schema.feature.FeatureSegment;
 import org.postgresql.PGConnection;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,8 +18,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The feature log in the table {@code feature_segments}: writes of final segments, the latest row before an instant,
- * and retention. Everything here answers "which cumulative row holds at t"; turning rows into features is
+ * The feature log in the table {@code feature_segments}: writes of final segments, the latest row before an instant
+ * (from the segments or the entity's head in {@code feature_latest}), and retention. Everything here answers "which cumulative row holds at t"; turning rows into features is
  * {@code FeatureDerivation}'s.
  */
 final class SegmentLog {
@@ -33,6 +32,8 @@ final class SegmentLog {
             + " instants = EXCLUDED.instants, written_at = EXCLUDED.written_at";
     private static final String H2_UPSERT = "MERGE INTO feature_segments (" + COLUMNS
             + ") KEY (entity_type, entity_id, bucket_start) VALUES (?, ?, ?, ?, ?, ?)";
+
+    private static final String HEAD_SELECT = "h.ts, h." + String.join(", h.", Dialect.VALUE_COLUMNS.split(", "));
 
     private final Dialect dialect;
 
@@ -131,41 +132,62 @@ final class SegmentLog {
         write(connection, merged, writtenAt);
     }
 
-    /** For each lookup, the entity's newest row in the log with ts &lt; before, if any. */
+    /**
+     * For each lookup, the entity's newest row with ts &lt; before, if any: from its final segments, or its head
+     * (its newest row, written with every sink batch) when that is newer and still before the instant. Instants
+     * between the last final segment and the head are written as segments once the watermark passes them; until
+     * then a read at such an instant sees the last final row.
+     */
     Map<RowLookup, FeatureRow> latestBefore(Connection connection, List<RowLookup> lookups) throws SQLException {
-        Map<RowLookup, List<FeatureSegment>> candidates = dialect == Dialect.POSTGRESQL
-                ? newestTwoInOneQuery(connection, lookups) : newestTwoOneByOne(connection, lookups);
+        Map<RowLookup, Candidates> candidates = dialect == Dialect.POSTGRESQL
+                ? candidatesInOneQuery(connection, lookups) : candidatesOneByOne(connection, lookups);
         Map<RowLookup, FeatureRow> result = new HashMap<>();
-        for (Map.Entry<RowLookup, List<FeatureSegment>> entry : candidates.entrySet()) {
-            List<FeatureSegment> segments = entry.getValue();
-            segments.sort((a, b) -> Long.compare(b.bucketStart(), a.bucketStart()));
-            for (FeatureSegment segment : segments) {
-                FeatureRow row = segment.latestBefore(entry.getKey().before());
-                if (row != null) {
-                    result.put(entry.getKey(), row);
-                    break;
-                }
+        for (Map.Entry<RowLookup, Candidates> entry : candidates.entrySet()) {
+            FeatureRow row = entry.getValue().newestBefore(entry.getKey().before());
+            if (row != null) {
+                result.put(entry.getKey(), row);
             }
         }
         return result;
     }
 
+    /** What may hold the newest row before a lookup's instant: the newest two segments starting before it, a head. */
+    private static final class Candidates {
+        private final List<FeatureSegment> segments = new ArrayList<>(2);
+        private FeatureRow head;
+
+        FeatureRow newestBefore(long before) {
+            segments.sort((a, b) -> Long.compare(b.bucketStart(), a.bucketStart()));
+            FeatureRow logged = null;
+            for (FeatureSegment segment : segments) {
+                logged = segment.latestBefore(before);
+                if (logged != null) {
+                    break;
+                }
+            }
+            return head != null && head.ts() < before && (logged == null || head.ts() > logged.ts()) ? head : logged;
+        }
+    }
+
     /**
-     * PostgreSQL: every lookup in one round trip, an index seek each. The newest segment starting before t may hold
-     * only instants at or after t (t inside its bucket), so the one before it comes along.
+     * PostgreSQL: every lookup in one round trip, an index seek each into the segments and the heads. The newest
+     * segment starting before t may hold only instants at or after t (t inside its bucket), so the one before it
+     * comes along.
      */
-    private static Map<RowLookup, List<FeatureSegment>> newestTwoInOneQuery(Connection connection,
-                                                                           List<RowLookup> lookups)
+    private static Map<RowLookup, Candidates> candidatesInOneQuery(Connection connection, List<RowLookup> lookups)
             throws SQLException {
-        Map<RowLookup, List<FeatureSegment>> result = new HashMap<>();
+        Map<RowLookup, Candidates> result = new HashMap<>();
         if (lookups.isEmpty()) {
             return result;
         }
-        String sql = "SELECT q.ord, l.bucket_start, l.last_ts, l.instants FROM unnest(?::varchar[], ?::varchar[],"
-                + " ?::bigint[]) WITH ORDINALITY AS q(entity_type, entity_id, before_ts, ord) CROSS JOIN LATERAL"
-                + " (SELECT bucket_start, last_ts, instants FROM feature_segments f WHERE f.entity_type = q.entity_type"
-                + " AND f.entity_id = q.entity_id COLLATE \"C\" AND f.bucket_start < q.before_ts"
-                + " ORDER BY f.bucket_start DESC LIMIT 2) l";
+        String sql = "SELECT q.ord, l.bucket_start, l.last_ts, l.instants, " + HEAD_SELECT
+                + " FROM unnest(?::varchar[], ?::varchar[], ?::bigint[]) WITH ORDINALITY"
+                + " AS q(entity_type, entity_id, before_ts, ord)"
+                + " LEFT JOIN feature_latest h ON h.entity_type = q.entity_type AND h.entity_id = q.entity_id COLLATE \"C\""
+                + " AND h.ts < q.before_ts"
+                + " LEFT JOIN LATERAL (SELECT bucket_start, last_ts, instants FROM feature_segments f"
+                + " WHERE f.entity_type = q.entity_type AND f.entity_id = q.entity_id COLLATE \"C\""
+                + " AND f.bucket_start < q.before_ts ORDER BY f.bucket_start DESC LIMIT 2) l ON true";
         String[] types = new String[lookups.size()];
         String[] ids = new String[lookups.size()];
         Long[] befores = new Long[lookups.size()];
@@ -175,17 +197,21 @@ final class SegmentLog {
             befores[i] = lookups.get(i).before();
         }
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            Array typeArray = connection.createArrayOf("varchar", types);
-            Array idArray = connection.createArrayOf("varchar", ids);
-            Array beforeArray = connection.createArrayOf("bigint", befores);
-            statement.setArray(1, typeArray);
-            statement.setArray(2, idArray);
-            statement.setArray(3, beforeArray);
+            statement.setArray(1, connection.createArrayOf("varchar", types));
+            statement.setArray(2, connection.createArrayOf("varchar", ids));
+            statement.setArray(3, connection.createArrayOf("bigint", befores));
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     RowLookup lookup = lookups.get((int) rs.getLong(1) - 1);
-                    result.computeIfAbsent(lookup, key -> new ArrayList<>(2))
-                            .add(segment(lookup.type(), lookup.id(), rs.getLong(2), rs, 3));
+                    Candidates candidates = result.computeIfAbsent(lookup, key -> new Candidates());
+                    rs.getLong(2);
+                    if (!rs.wasNull()) {
+                        candidates.segments.add(segment(lookup.type(), lookup.id(), rs.getLong(2), rs, 3));
+                    }
+                    rs.getLong(5);
+                    if (!rs.wasNull()) {
+                        candidates.head = JdbcFeatureStore.readRow(lookup.type(), lookup.id(), rs, 5);
+                    }
                 }
             }
         }
@@ -193,20 +219,30 @@ final class SegmentLog {
     }
 
     /** Embedded H2: in-process, so a seek per lookup costs no round trip. */
-    private static Map<RowLookup, List<FeatureSegment>> newestTwoOneByOne(Connection connection,
-                                                                         List<RowLookup> lookups) throws SQLException {
-        Map<RowLookup, List<FeatureSegment>> result = new HashMap<>();
-        String sql = "SELECT bucket_start, last_ts, instants FROM feature_segments WHERE entity_type = ?"
+    private static Map<RowLookup, Candidates> candidatesOneByOne(Connection connection, List<RowLookup> lookups)
+            throws SQLException {
+        Map<RowLookup, Candidates> result = new HashMap<>();
+        String segments = "SELECT bucket_start, last_ts, instants FROM feature_segments WHERE entity_type = ?"
                 + " AND entity_id = ? AND bucket_start < ? ORDER BY bucket_start DESC LIMIT 2";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        String heads = "SELECT " + HEAD_SELECT + " FROM feature_latest h WHERE h.entity_type = ? AND h.entity_id = ?"
+                + " AND h.ts < ?";
+        try (PreparedStatement segmentStatement = connection.prepareStatement(segments);
+             PreparedStatement headStatement = connection.prepareStatement(heads)) {
             for (RowLookup lookup : lookups) {
-                statement.setString(1, lookup.type().wireName());
-                statement.setString(2, lookup.id());
-                statement.setLong(3, lookup.before());
-                try (ResultSet rs = statement.executeQuery()) {
+                Candidates candidates = result.computeIfAbsent(lookup, key -> new Candidates());
+                for (PreparedStatement statement : List.of(segmentStatement, headStatement)) {
+                    statement.setString(1, lookup.type().wireName());
+                    statement.setString(2, lookup.id());
+                    statement.setLong(3, lookup.before());
+                }
+                try (ResultSet rs = segmentStatement.executeQuery()) {
                     while (rs.next()) {
-                        result.computeIfAbsent(lookup, key -> new ArrayList<>(2))
-                                .add(segment(lookup.type(), lookup.id(), rs.getLong(1), rs, 2));
+                        candidates.segments.add(segment(lookup.type(), lookup.id(), rs.getLong(1), rs, 2));
+                    }
+                }
+                try (ResultSet rs = headStatement.executeQuery()) {
+                    if (rs.next()) {
+                        candidates.head = JdbcFeatureStore.readRow(lookup.type(), lookup.id(), rs, 1);
                     }
                 }
             }
