@@ -5,7 +5,9 @@ import io.recsys.schema.feature.Delta;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRow;
 import io.recsys.schema.feature.FeatureSegment;
+import io.recsys.schema.feature.VarLongs;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -146,26 +148,26 @@ final class EntityCounters {
         out.put(FORMAT);
         writePoint(out, base);
         writePoint(out, head);
-        writeVarLong(out, pending.size());
+        VarLongs.write(out, pending.size());
         long previous = 0;
         for (Map.Entry<Long, PendingInstant> entry : pending.entrySet()) {
-            writeVarLong(out, entry.getKey() - previous);
+            VarLongs.write(out, entry.getKey() - previous);
             previous = entry.getKey();
             Delta d = entry.getValue().delta();
-            writeVarLong(out, d.impressions());
-            writeVarLong(out, d.clicks());
-            writeVarLong(out, d.views());
-            writeVarLong(out, d.addToCarts());
-            writeVarLong(out, d.purchases());
+            VarLongs.write(out, d.impressions());
+            VarLongs.write(out, d.clicks());
+            VarLongs.write(out, d.views());
+            VarLongs.write(out, d.addToCarts());
+            VarLongs.write(out, d.purchases());
             out.putDouble(d.examinations());
             long[] ids = entry.getValue().idHashes();
-            writeVarLong(out, ids.length);
+            VarLongs.write(out, ids.length);
             for (long id : ids) {
                 out.putLong(id);
             }
         }
         byte[] attributeBytes = attribute == null ? null : attribute.getBytes(StandardCharsets.UTF_8);
-        writeVarLong(out, attributeBytes == null ? 0 : attributeBytes.length + 1);
+        VarLongs.write(out, attributeBytes == null ? 0 : attributeBytes.length + 1);
         if (attributeBytes != null) {
             out.put(attributeBytes);
         }
@@ -173,10 +175,10 @@ final class EntityCounters {
     }
 
     private int maxEncodedSize() {
-        int size = 1 + 2 * POINT_MAX + VARLONG_MAX + VARLONG_MAX
+        int size = 1 + 2 * POINT_MAX + VarLongs.MAX_BYTES + VarLongs.MAX_BYTES
                 + (attribute == null ? 0 : attribute.length() * 3);
         for (PendingInstant instant : pending.values()) {
-            size += 7 * VARLONG_MAX + 8 + instant.idHashes().length * 8;
+            size += 7 * VarLongs.MAX_BYTES + 8 + instant.idHashes().length * 8;
         }
         return size;
     }
@@ -191,32 +193,35 @@ final class EntityCounters {
             throw new IllegalStateException("entity counters in state format " + format + ", this job reads "
                     + FORMAT);
         }
-        CounterPoint base = readPoint(in);
-        CounterPoint head = readPoint(in);
-        long n = readVarLong(in);
-        TreeMap<Long, PendingInstant> pending = new TreeMap<>();
-        long ts = 0;
-        for (long i = 0; i < n; i++) {
-            ts += readVarLong(in);
-            Delta delta = new Delta(readVarLong(in), readVarLong(in), readVarLong(in), readVarLong(in),
-                    readVarLong(in), in.getDouble());
-            int idCount = (int) readVarLong(in);
-            long[] ids = idCount == 0 ? PendingInstant.NO_IDS : new long[idCount];
-            for (int j = 0; j < idCount; j++) {
-                ids[j] = in.getLong();
+        try {
+            CounterPoint base = readPoint(in);
+            CounterPoint head = readPoint(in);
+            long n = VarLongs.read(in);
+            TreeMap<Long, PendingInstant> pending = new TreeMap<>();
+            long ts = 0;
+            for (long i = 0; i < n; i++) {
+                ts += VarLongs.read(in);
+                Delta delta = new Delta(VarLongs.read(in), VarLongs.read(in), VarLongs.read(in), VarLongs.read(in),
+                        VarLongs.read(in), in.getDouble());
+                int idCount = (int) VarLongs.read(in);
+                long[] ids = idCount == 0 ? PendingInstant.NO_IDS : new long[idCount];
+                for (int j = 0; j < idCount; j++) {
+                    ids[j] = in.getLong();
+                }
+                pending.put(ts, new PendingInstant(delta, ids));
             }
-            pending.put(ts, new PendingInstant(delta, ids));
+            int attributeLength = (int) VarLongs.read(in);
+            String attribute = null;
+            if (attributeLength > 0) {
+                attribute = new String(encoded, in.position(), attributeLength - 1, StandardCharsets.UTF_8);
+            }
+            return new EntityCounters(base, head, pending, attribute);
+        } catch (BufferUnderflowException | IllegalStateException e) {
+            throw new IllegalStateException("corrupt entity counters in state", e);
         }
-        int attributeLength = (int) readVarLong(in);
-        String attribute = null;
-        if (attributeLength > 0) {
-            attribute = new String(encoded, in.position(), attributeLength - 1, StandardCharsets.UTF_8);
-        }
-        return new EntityCounters(base, head, pending, attribute);
     }
 
-    private static final int VARLONG_MAX = 10;
-    private static final int POINT_MAX = 1 + 7 * VARLONG_MAX + 16;
+    private static final int POINT_MAX = 1 + 7 * VarLongs.MAX_BYTES + 16;
 
     private static void writePoint(ByteBuffer out, CounterPoint point) {
         out.put((byte) (point == null ? 0 : 1));
@@ -224,45 +229,24 @@ final class EntityCounters {
             return;
         }
         Counters c = point.counters();
-        writeVarLong(out, point.ts());
-        writeVarLong(out, c.impressions());
-        writeVarLong(out, c.clicks());
-        writeVarLong(out, c.views());
-        writeVarLong(out, c.addToCarts());
-        writeVarLong(out, c.purchases());
+        VarLongs.write(out, point.ts());
+        VarLongs.write(out, c.impressions());
+        VarLongs.write(out, c.clicks());
+        VarLongs.write(out, c.views());
+        VarLongs.write(out, c.addToCarts());
+        VarLongs.write(out, c.purchases());
         out.putDouble(c.examinations());
         out.putDouble(c.decayedClicks());
         // firstSeen is Long.MAX_VALUE only for an entity without events, which is never stored
-        writeVarLong(out, point.ts() - c.firstSeen());
+        VarLongs.write(out, point.ts() - c.firstSeen());
     }
 
     private static CounterPoint readPoint(ByteBuffer in) {
         if (in.get() == 0) {
             return null;
         }
-        long ts = readVarLong(in);
-        return new CounterPoint(ts, new Counters(readVarLong(in), readVarLong(in), readVarLong(in), readVarLong(in),
-                readVarLong(in), in.getDouble(), in.getDouble(), ts - readVarLong(in)));
-    }
-
-    /** Unsigned LEB128; a negative value takes ten bytes but round-trips. */
-    private static void writeVarLong(ByteBuffer out, long value) {
-        while ((value & ~0x7FL) != 0) {
-            out.put((byte) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        out.put((byte) value);
-    }
-
-    private static long readVarLong(ByteBuffer in) {
-        long value = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            byte b = in.get();
-            value |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        throw new IllegalStateException("corrupt entity counters in state: varint longer than 64 bits");
+        long ts = VarLongs.read(in);
+        return new CounterPoint(ts, new Counters(VarLongs.read(in), VarLongs.read(in), VarLongs.read(in),
+                VarLongs.read(in), VarLongs.read(in), in.getDouble(), in.getDouble(), ts - VarLongs.read(in)));
     }
 }

@@ -1,13 +1,10 @@
 package io.recsys.schema.feature;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,49 +34,46 @@ public record FeatureSegment(EntityType entityType, String entityId, long bucket
         }
         FeatureRow first = rows.get(0);
         long bucket = bucketOf(first.ts());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + rows.size() * 24);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writeVarLong(out, rows.size());
-            long previous = bucket - 1;
-            for (FeatureRow row : rows) {
-                if (row.ts() <= previous || bucketOf(row.ts()) != bucket || row.entityType() != first.entityType()
-                        || !row.entityId().equals(first.entityId())) {
-                    throw new IllegalArgumentException("a segment holds one entity's rows of one bucket in time order;"
-                            + " got " + row.key() + " at " + row.ts() + " after " + first.key() + " at " + previous);
-                }
-                Counters c = row.counters();
-                writeVarLong(out, row.ts() - previous);
-                writeVarLong(out, c.impressions());
-                writeVarLong(out, c.clicks());
-                writeVarLong(out, c.views());
-                writeVarLong(out, c.addToCarts());
-                writeVarLong(out, c.purchases());
-                out.writeDouble(c.examinations());
-                out.writeDouble(c.decayedClicks());
-                out.writeLong(c.firstSeen());
-                previous = row.ts();
+        ByteBuffer out = ByteBuffer.allocate(VarLongs.MAX_BYTES + rows.size() * (6 * VarLongs.MAX_BYTES + 24));
+        VarLongs.write(out, rows.size());
+        long previous = bucket - 1;
+        for (FeatureRow row : rows) {
+            if (row.ts() <= previous || bucketOf(row.ts()) != bucket || row.entityType() != first.entityType()
+                    || !row.entityId().equals(first.entityId())) {
+                throw new IllegalArgumentException("a segment holds one entity's rows of one bucket in time order;"
+                        + " got " + row.key() + " at " + row.ts() + " after " + first.key() + " at " + previous);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            Counters c = row.counters();
+            VarLongs.write(out, row.ts() - previous);
+            VarLongs.write(out, nonNegative(c.impressions()));
+            VarLongs.write(out, nonNegative(c.clicks()));
+            VarLongs.write(out, nonNegative(c.views()));
+            VarLongs.write(out, nonNegative(c.addToCarts()));
+            VarLongs.write(out, nonNegative(c.purchases()));
+            out.putDouble(c.examinations());
+            out.putDouble(c.decayedClicks());
+            out.putLong(c.firstSeen());
+            previous = row.ts();
         }
         return new FeatureSegment(first.entityType(), first.entityId(), bucket, rows.get(rows.size() - 1).ts(),
-                bytes.toByteArray());
+                Arrays.copyOf(out.array(), out.position()));
     }
 
     public List<FeatureRow> rows() {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(instants))) {
-            int n = (int) readVarLong(in);
+        try {
+            ByteBuffer in = ByteBuffer.wrap(instants);
+            int n = (int) VarLongs.read(in);
             List<FeatureRow> rows = new ArrayList<>(n);
             long ts = bucketStart - 1;
             for (int i = 0; i < n; i++) {
-                ts += readVarLong(in);
-                rows.add(new FeatureRow(entityType, entityId, ts, new Counters(readVarLong(in), readVarLong(in),
-                        readVarLong(in), readVarLong(in), readVarLong(in), in.readDouble(), in.readDouble(),
-                        in.readLong())));
+                ts += VarLongs.read(in);
+                rows.add(new FeatureRow(entityType, entityId, ts, new Counters(VarLongs.read(in), VarLongs.read(in),
+                        VarLongs.read(in), VarLongs.read(in), VarLongs.read(in), in.getDouble(), in.getDouble(),
+                        in.getLong())));
             }
             return rows;
-        } catch (IOException e) {
-            throw new UncheckedIOException("corrupt feature segment of " + entityType.wireName() + ":" + entityId
+        } catch (BufferUnderflowException | IllegalStateException e) {
+            throw new IllegalStateException("corrupt feature segment of " + entityType.wireName() + ":" + entityId
                     + " at " + bucketStart, e);
         }
     }
@@ -100,26 +94,10 @@ public record FeatureSegment(EntityType entityType, String entityId, long bucket
         return new EntityKey(entityType, entityId);
     }
 
-    private static void writeVarLong(DataOutputStream out, long value) throws IOException {
-        if (value < 0) {
-            throw new IllegalArgumentException("counters are never negative, got " + value);
+    private static long nonNegative(long count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("counters are never negative, got " + count);
         }
-        while ((value & ~0x7FL) != 0) {
-            out.writeByte((int) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        out.writeByte((int) value);
-    }
-
-    private static long readVarLong(DataInputStream in) throws IOException {
-        long value = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            byte b = in.readByte();
-            value |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        throw new IOException("varint longer than 64 bits");
+        return count;
     }
 }
