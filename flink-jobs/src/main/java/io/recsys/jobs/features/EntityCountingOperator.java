@@ -21,14 +21,22 @@ import java.util.Map;
  * holds each key's records for up to the flush interval (or {@code maxBuffered} records in all) and applies them
  * together, so a hot entity's state is read and written once per batch rather than once per record; after each
  * batch it emits the entity's head, and as the watermark passes a second it emits that second's final segment.
- * Subclasses say what a record adds and what else happens to it.
+ * The entities touched last stay decoded on the heap ({@link CountersCache}) until they are evicted or a checkpoint
+ * comes. Subclasses say what a record adds and what else happens to it.
  */
 abstract class EntityCountingOperator<IN> extends BufferingOperator<StoreRecord>
         implements Triggerable<String, VoidNamespace> {
 
+    /**
+     * Entities kept decoded per subtask. Chosen by measurement (docs/benchmarks.md); about half a kilobyte each on
+     * the heap, and a hot item's pending instants more.
+     */
+    static final int CACHED_ENTITIES = 20_000;
+
     private final double halfLifeMillis;
     private final int maxBuffered;
     private transient KeyedBatch<IN> batch;
+    private transient CountersCache cache;
     private transient InternalTimerService<VoidNamespace> folds;
     private transient Counter outOfOrder;
     private transient Counter behindBase;
@@ -65,8 +73,35 @@ abstract class EntityCountingOperator<IN> extends BufferingOperator<StoreRecord>
         super.open();
         folds = getInternalTimerService("fold", VoidNamespaceSerializer.INSTANCE, this);
         batch = new KeyedBatch<>();
+        cache = new CountersCache(CACHED_ENTITIES, this::writeBack);
         outOfOrder = getMetricGroup().counter("events_out_of_order");
         behindBase = getMetricGroup().counter("events_behind_watermark_dropped");
+    }
+
+    /** The counters of the current key, for a subclass that changes them outside a batch; call {@link #changed}. */
+    EntityCounters countersOfCurrentKey() throws Exception {
+        Object key = getCurrentKey();
+        return cache.get(key, stateOf(entityOf((String) key).type()));
+    }
+
+    /** The counters of the current key changed. */
+    void changed() {
+        cache.changed(getCurrentKey());
+    }
+
+    private void writeBack(Object key, ValueState<byte[]> state, EntityCounters counters) throws Exception {
+        Object current = getCurrentKey();
+        setCurrentKey(key);
+        state.update(counters.encode());
+        if (current != null) {
+            setCurrentKey(current);
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        cache.writeBackAll();
     }
 
     /** Holds a record of the current key for the next batch. */
@@ -85,8 +120,7 @@ abstract class EntityCountingOperator<IN> extends BufferingOperator<StoreRecord>
         for (Map.Entry<Object, List<IN>> entry : batch.drain().entrySet()) {
             setCurrentKey(entry.getKey());
             EntityKey entity = entityOf((String) entry.getKey());
-            ValueState<byte[]> state = stateOf(entity.type());
-            EntityCounters counters = EntityCounters.decode(state.value());
+            EntityCounters counters = cache.get(entry.getKey(), stateOf(entity.type()));
             boolean anyCounted = false;
             long registered = Long.MIN_VALUE;
             for (IN record : entry.getValue()) {
@@ -113,7 +147,7 @@ abstract class EntityCountingOperator<IN> extends BufferingOperator<StoreRecord>
                 counted(record, counters);
             }
             if (anyCounted) {
-                state.update(counters.encode());
+                cache.changed(entry.getKey());
                 output.collect(new StreamRecord<>(StoreRecord.head(counters.head(entity.type(), entity.id()))));
             }
         }
@@ -122,12 +156,11 @@ abstract class EntityCountingOperator<IN> extends BufferingOperator<StoreRecord>
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         EntityKey entity = entityOf(timer.getKey());
-        ValueState<byte[]> state = stateOf(entity.type());
-        EntityCounters counters = EntityCounters.decode(state.value());
+        EntityCounters counters = cache.get(timer.getKey(), stateOf(entity.type()));
         List<FeatureSegment> segments = counters.fold(entity.type(), entity.id(), folds.currentWatermark(),
                 halfLifeMillis);
         if (!segments.isEmpty()) {
-            state.update(counters.encode());
+            cache.changed(timer.getKey());
             for (FeatureSegment segment : segments) {
                 output.collect(new StreamRecord<>(StoreRecord.of(segment)));
             }

@@ -61,9 +61,8 @@ public class ItemCounter extends EntityCountingOperator<Event>
 
     @Override
     public void processElement2(StreamRecord<ItemAttributes> element) throws Exception {
-        EntityCounters counters = EntityCounters.decode(state.value());
-        counters.attribute(element.getValue().category());
-        state.update(counters.encode());
+        countersOfCurrentKey().attribute(element.getValue().category());
+        changed();
     }
 
     @Override

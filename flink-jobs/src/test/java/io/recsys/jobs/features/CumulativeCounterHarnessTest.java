@@ -5,12 +5,14 @@ import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRow;
 import io.recsys.schema.feature.FeatureSegment;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -94,6 +96,7 @@ class CumulativeCounterHarnessTest {
         process(BEGINNING + 3 * SECOND, IMPRESSION);
         process(BEGINNING + SECOND, CLICK);
         harness.processWatermark(BEGINNING + 10 * SECOND);
+        harness.prepareSnapshotPreBarrier(1); // a checkpoint writes the counters held on the heap to state
 
         assertThat(harness.numKeyedStateEntries()).as("one value per entity").isEqualTo(1);
         assertThat(harness.numEventTimeTimers()).isZero();
@@ -109,6 +112,7 @@ class CumulativeCounterHarnessTest {
         harness.processElement(new CountedEvent(EntityType.USER, "u1", BEGINNING, CLICK), BEGINNING);
         harness.processElement(new CountedEvent(EntityType.ITEM, "i1", BEGINNING, CLICK), BEGINNING);
         harness.processWatermark(BEGINNING + 10 * SECOND);
+        harness.prepareSnapshotPreBarrier(1); // checkpoints come every few seconds; the TTL counts from the write
 
         harness.setStateTtlProcessingTime(USER_STATE_TTL.toMillis() + 1);
         long back = BEGINNING + USER_STATE_TTL.toMillis() + SECOND;
@@ -155,5 +159,43 @@ class CumulativeCounterHarnessTest {
         process(BEGINNING, CLICK);
 
         assertThat(harness.extractOutputValues()).hasSize(before);
+    }
+
+    @Test
+    void shouldContinueExactlyAfterARestoreFromACheckpointTakenWhileCountersWereOnTheHeap() throws Exception {
+        List<FeatureSegment> uninterrupted = runAcrossARestore(false);
+        List<FeatureSegment> restored = runAcrossARestore(true);
+
+        assertThat(restored).usingRecursiveFieldByFieldElementComparator().isEqualTo(uninterrupted);
+        assertThat(restored).extracting(FeatureSegment::entityId).contains("i1", "u1");
+    }
+
+    /** Events for two entities over four seconds; optionally checkpoints after the second and restores from it. */
+    private List<FeatureSegment> runAcrossARestore(boolean restore) throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new CumulativeCounter(3_600_000, USER_STATE_TTL, 50, 1),
+                CountedEvent::stateKey, Types.STRING);
+        harness.open();
+        List<FeatureSegment> segments = new ArrayList<>();
+        for (int second = 0; second < 4; second++) {
+            long ts = BEGINNING + second * SECOND + 3;
+            process(ts, IMPRESSION);
+            process(ts + 1, second % 2 == 0 ? CLICK : IMPRESSION);
+            harness.processElement(new CountedEvent(EntityType.USER, "u1", ts, CLICK), ts);
+            harness.processWatermark(ts - SECOND / 2);
+            if (restore && second == 1) {
+                harness.prepareSnapshotPreBarrier(1);
+                OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
+                segments.addAll(segments());
+                harness.close();
+                harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                        new CumulativeCounter(3_600_000, USER_STATE_TTL, 50, 1), CountedEvent::stateKey, Types.STRING);
+                harness.initializeState(checkpoint);
+                harness.open();
+            }
+        }
+        harness.processWatermark(Long.MAX_VALUE);
+        segments.addAll(segments());
+        return segments;
     }
 }

@@ -109,6 +109,7 @@ class ItemCounterHarnessTest {
         assertThat(harness.getSideOutput(ValidateEvents.DEAD_LETTERS)).hasSize(1);
         harness.processWatermark1(new Watermark(T + 5_000));
         assertThat(harness.numEventTimeTimers()).isZero();
+        harness.prepareSnapshotPreBarrier(1); // a checkpoint writes the counters held on the heap to state
         assertThat(harness.numKeyedStateEntries()).as("one value per item, its category kept").isEqualTo(1);
         process(impression("e4", "i1", T + 6_000));
         assertThat(counted()).last().extracting(CategorizedEvent::category).isEqualTo("sports");
