@@ -57,6 +57,12 @@ final class ApiOptions {
     @Option(names = "--cors-origin", description = "Allow cross-origin requests from this one origin (default: off).")
     String corsOrigin;
 
+    @Option(names = "--feature-refresh-ms", defaultValue = "1000", paramLabel = "MS",
+            description = "How often the API asks the store which entities were written since its last look"
+                    + " (default: ${DEFAULT-VALUE}): about the delay it adds to served features; each look scans"
+                    + " the store's table of latest rows (docs/operations.md).")
+    long featureRefreshMillis;
+
     @Option(names = "--candidates", defaultValue = "500",
             description = "ANN candidates per request (default: ${DEFAULT-VALUE}).")
     int candidates;
@@ -84,6 +90,9 @@ final class ApiOptions {
             throw new IllegalArgumentException("--rate-limit-per-client must be 0 (no quota) or a positive number of"
                     + " requests per second, not " + rateLimitPerClient);
         }
+        if (featureRefreshMillis < 50) {
+            throw new IllegalArgumentException("--feature-refresh-ms must be at least 50, not " + featureRefreshMillis);
+        }
         TrustedProxies.parse(trustedProxies);
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither for HTTP");
@@ -95,7 +104,7 @@ final class ApiOptions {
         }
         String token = System.getenv(adminTokenEnv);
         return new ApiConfig(host, port, bodyLimit, token == null || token.isBlank() ? null : token, corsOrigin,
-                bundlesDir, storeUrl, kafkaBootstrap, maxInFlight, workers, maxQueueMillis, 1000, candidates,
+                bundlesDir, storeUrl, kafkaBootstrap, maxInFlight, workers, maxQueueMillis, featureRefreshMillis, candidates,
                 rerankHead, 0.1, blocked, tlsCert == null ? null : new ApiConfig.Tls(tlsCert, tlsKey),
                 rateLimitPerClient, List.copyOf(trustedProxies));
     }

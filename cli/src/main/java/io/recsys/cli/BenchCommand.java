@@ -92,6 +92,11 @@ final class BenchCommand implements Runnable {
                 description = "Seconds at the freshness rate before probes are measured (JIT, caches, first checkpoints).")
         int freshnessWarmupSeconds;
 
+        @Option(names = "--api-replicas", defaultValue = "0",
+                description = "API replicas reading the store during the freshness run (their store side only:"
+                        + " change-feed looks, re-reads, trending, a request's features 20 times a second).")
+        int apiReplicas;
+
         @Option(names = "--out", defaultValue = "out/bench-pipeline.json", description = "Where to write results.")
         Path out;
 
@@ -256,10 +261,14 @@ final class BenchCommand implements Runnable {
             List<Long> delays = new ArrayList<>();
             KeyDistribution users = KeyDistribution.parse(keyDistribution, keys, 4);
             KeyDistribution items = KeyDistribution.parse(keyDistribution, keys, 5);
+            boolean postgres = environment.storeUrl().startsWith("jdbc:postgresql:");
             try (EventPublisher publisher = new EventPublisher(bootstrap, topic, parallelism);
-                 JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), registry)) {
+                 JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), registry);
+                 ApiReplicaReads replicas = new ApiReplicaReads(apiReplicas, environment.storeUrl(), registry,
+                         keyDistribution, keys)) {
                 warmUp(publisher, store);
                 long runStarted = System.nanoTime();
+                PostgresLoad loadAtStart = null;
                 long sent = 0;
                 int probeEvery = Math.max(1, freshnessRate / 20);
                 List<long[]> probes = new ArrayList<>();
@@ -273,6 +282,9 @@ final class BenchCommand implements Runnable {
                     }
                     long now = System.currentTimeMillis();
                     boolean probe = sent % probeEvery == 0 && System.nanoTime() - runStarted >= warmupNanos;
+                    if (probe && loadAtStart == null && postgres) {
+                        loadAtStart = PostgresLoad.sample(environment.storeUrl());
+                    }
                     String item = probe ? "probe-" + sent : "i" + items.next();
                     publisher.send(Event.impression("f" + sent, "fr" + sent, "u" + users.next(), item, 1,
                             "bench", null, null, now));
@@ -282,6 +294,7 @@ final class BenchCommand implements Runnable {
                     }
                     sent++;
                 }
+                PostgresLoad loadAtEnd = postgres ? PostgresLoad.sample(environment.storeUrl()) : null;
                 long drainUntil = System.currentTimeMillis() + 10_000;
                 while (!probes.isEmpty() && System.currentTimeMillis() < drainUntil) {
                     pollProbes(store, probes, probeItems, delays);
@@ -298,6 +311,12 @@ final class BenchCommand implements Runnable {
                 result.put("p50_ms", percentile(delays, 0.50));
                 result.put("p99_ms", percentile(delays, 0.99));
                 result.put("max_ms", delays.isEmpty() ? null : delays.get(delays.size() - 1));
+                result.put("api_replicas", apiReplicas);
+                if (loadAtStart != null) {
+                    result.put("store_cpu_cores", round3(loadAtStart.coresUntil(loadAtEnd)));
+                    result.put("store_rows_read_per_second", Math.round(loadAtStart.rowsReadPerSecondUntil(loadAtEnd)));
+                    System.err.println("PostgreSQL while measured: " + loadAtStart.describeUntil(loadAtEnd));
+                }
                 System.err.printf("freshness at %d events/s: p50 %s ms, p99 %s ms over %d probes%n", freshnessRate,
                         result.get("p50_ms"), result.get("p99_ms"), delays.size());
                 return result;

@@ -34,4 +34,10 @@ class ServeCommandTest {
                 .isEqualTo(1);
         assertThat(console.err()).contains("--trusted-proxy ingress.local is not an IP address");
     }
+
+    @Test
+    void aFeatureRefreshTooShortForTheStoreIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
+        assertThat(serve(dir, "--feature-refresh-ms", "0")).isEqualTo(1);
+        assertThat(console.err()).contains("--feature-refresh-ms must be at least 50, not 0");
+    }
 }

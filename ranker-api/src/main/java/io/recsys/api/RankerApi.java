@@ -31,20 +31,20 @@ public final class RankerApi implements AutoCloseable {
      * How old held feature values may get before a background re-read; only what changes without a new row in the
      * store (window starts sliding, decay) waits this long (see {@link LiveFeatures}).
      */
-    static final Duration FEATURE_MAX_AGE = Duration.ofSeconds(120);
+    public static final Duration FEATURE_MAX_AGE = Duration.ofSeconds(120);
 
     /** The trending list is re-read at most this often while items are being written (see {@link Trending}). */
-    static final Duration TRENDING_MIN_REFRESH = Duration.ofSeconds(2);
+    public static final Duration TRENDING_MIN_REFRESH = Duration.ofSeconds(2);
 
     /** The trending list is re-read at least this often, items written or not: a safety net for a missed write. */
-    static final Duration TRENDING_MAX_REFRESH = Duration.ofSeconds(30);
+    public static final Duration TRENDING_MAX_REFRESH = Duration.ofSeconds(30);
 
     /**
      * How long a request waits for a store connection before it ranks with held features or the registry's
      * defaults (degraded). The store pool's default, 10 s, made every request wait 10 s per read while the database
      * was down: answers took 20 s, past any client's timeout (StoreOutageTest).
      */
-    static final Duration STORE_CONNECTION_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration STORE_CONNECTION_TIMEOUT = Duration.ofSeconds(1);
 
     /**
      * Store reads failed in a row after which the API stops reading the store and serves held values or defaults
