@@ -19,6 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 
 /** A running API on an embedded broker, a fresh embedded store and bundles trained on synthetic data. */
@@ -31,7 +34,12 @@ final class ApiFixture implements AutoCloseable {
     final JdbcFeatureStore store;
     final BundleRegistry bundles;
     final RankerApi api;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1 only: by default the JDK client offers an h2c upgrade on every plain-HTTP request, and once in five
+     * full runs a GET then never returned, its own request timeout notwithstanding.
+     */
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     ApiFixture(Path dir) throws Exception {
         this(dir, config -> config);
@@ -68,8 +76,8 @@ final class ApiFixture implements AutoCloseable {
     }
 
     HttpResponse<String> get(String pathAndQuery) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + pathAndQuery)).GET()
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        return answer(HttpRequest.newBuilder(URI.create(base() + pathAndQuery)).GET()
+                .timeout(Duration.ofSeconds(20)).build());
     }
 
     HttpResponse<String> post(String path, String body, String... headers) throws Exception {
@@ -79,7 +87,19 @@ final class ApiFixture implements AutoCloseable {
         if (headers.length > 0) {
             request.headers(headers);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return answer(request.build());
+    }
+
+    /** The answer, or a failure naming the request after a hard deadline: a test must fail, not hang the build. */
+    private HttpResponse<String> answer(HttpRequest request) throws Exception {
+        try {
+            return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no answer to " + request.method() + " " + request.uri() + " within 30 s", e);
+        } catch (ExecutionException e) {
+            // what send() would have thrown, e.g. the IOException of plain HTTP on a TLS port
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     @Override
