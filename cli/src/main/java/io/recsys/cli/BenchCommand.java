@@ -36,12 +36,14 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -259,6 +261,9 @@ final class BenchCommand implements Runnable {
                     settings.sinkBatching());
             JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "bench-freshness");
             List<Long> delays = new ArrayList<>();
+            // probe delays by the wall-clock second they were sent in: slow probes bunched in a few seconds point at
+            // bursts (folds at second boundaries, checkpoints) rather than at a steady queue
+            TreeMap<Long, List<Long>> delaysBySecond = new TreeMap<>();
             KeyDistribution users = KeyDistribution.parse(keyDistribution, keys, 4);
             KeyDistribution items = KeyDistribution.parse(keyDistribution, keys, 5);
             boolean postgres = environment.storeUrl().startsWith("jdbc:postgresql:");
@@ -267,6 +272,9 @@ final class BenchCommand implements Runnable {
                  ApiReplicaReads replicas = new ApiReplicaReads(apiReplicas, environment.storeUrl(), registry,
                          keyDistribution, keys)) {
                 warmUp(publisher, store);
+                if (postgres) {
+                    PostgresLoad.sample(environment.storeUrl()); // loads the driver and classes outside the run
+                }
                 long runStarted = System.nanoTime();
                 PostgresLoad loadAtStart = null;
                 long sent = 0;
@@ -277,14 +285,16 @@ final class BenchCommand implements Runnable {
                 while (System.nanoTime() - runStarted < warmupNanos + freshnessSeconds * 1_000_000_000L) {
                     long due = runStarted + (long) (sent * 1e9 / freshnessRate);
                     if (System.nanoTime() < due) {
-                        pollProbes(store, probes, probeItems, delays);
+                        pollProbes(store, probes, probeItems, delays, delaysBySecond);
+                        continue;
+                    }
+                    if (loadAtStart == null && postgres && System.nanoTime() - runStarted >= warmupNanos) {
+                        // before the first probe's clock starts, so the sample's own time is not in its delay
+                        loadAtStart = PostgresLoad.sample(environment.storeUrl());
                         continue;
                     }
                     long now = System.currentTimeMillis();
                     boolean probe = sent % probeEvery == 0 && System.nanoTime() - runStarted >= warmupNanos;
-                    if (probe && loadAtStart == null && postgres) {
-                        loadAtStart = PostgresLoad.sample(environment.storeUrl());
-                    }
                     String item = probe ? "probe-" + sent : "i" + items.next();
                     publisher.send(Event.impression("f" + sent, "fr" + sent, "u" + users.next(), item, 1,
                             "bench", null, null, now));
@@ -297,7 +307,7 @@ final class BenchCommand implements Runnable {
                 PostgresLoad loadAtEnd = postgres ? PostgresLoad.sample(environment.storeUrl()) : null;
                 long drainUntil = System.currentTimeMillis() + 10_000;
                 while (!probes.isEmpty() && System.currentTimeMillis() < drainUntil) {
-                    pollProbes(store, probes, probeItems, delays);
+                    pollProbes(store, probes, probeItems, delays, delaysBySecond);
                 }
                 client.cancel().get(30, TimeUnit.SECONDS);
                 Map<String, Object> result = new LinkedHashMap<>();
@@ -311,6 +321,7 @@ final class BenchCommand implements Runnable {
                 result.put("p50_ms", percentile(delays, 0.50));
                 result.put("p99_ms", percentile(delays, 0.99));
                 result.put("max_ms", delays.isEmpty() ? null : delays.get(delays.size() - 1));
+                result.put("slowest_seconds", slowestSeconds(delaysBySecond, 5));
                 result.put("api_replicas", apiReplicas);
                 if (loadAtStart != null) {
                     result.put("store_cpu_cores", round3(loadAtStart.coresUntil(loadAtEnd)));
@@ -337,12 +348,31 @@ final class BenchCommand implements Runnable {
             }
         }
 
+        /** The {@code n} seconds with the slowest probe: seconds since the first probe, probes, over 500 ms, max. */
+        private static List<Map<String, Object>> slowestSeconds(TreeMap<Long, List<Long>> bySecond, int n) {
+            long first = bySecond.isEmpty() ? 0 : bySecond.firstKey();
+            return bySecond.entrySet().stream()
+                    .sorted((a, b) -> Long.compare(Collections.max(b.getValue()), Collections.max(a.getValue())))
+                    .limit(n)
+                    .map(second -> {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("second", second.getKey() - first);
+                        row.put("probes", second.getValue().size());
+                        row.put("over_500_ms", second.getValue().stream().filter(d -> d > 500).count());
+                        row.put("max_ms", Collections.max(second.getValue()));
+                        return row;
+                    })
+                    .toList();
+        }
+
         private static void pollProbes(JdbcFeatureStore store, List<long[]> probes, List<String> items,
-                                       List<Long> delays) {
+                                       List<Long> delays, TreeMap<Long, List<Long>> delaysBySecond) {
             for (int i = probes.size() - 1; i >= 0; i--) {
                 Optional<FeatureRow> row = store.latestRow(EntityKey.item(items.get(i)));
                 if (row.isPresent()) {
-                    delays.add(System.currentTimeMillis() - probes.get(i)[0]);
+                    long delay = System.currentTimeMillis() - probes.get(i)[0];
+                    delays.add(delay);
+                    delaysBySecond.computeIfAbsent(probes.get(i)[0] / 1000, second -> new ArrayList<>()).add(delay);
                     probes.remove(i);
                     items.remove(i);
                 }
