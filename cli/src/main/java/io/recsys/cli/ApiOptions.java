@@ -63,6 +63,12 @@ final class ApiOptions {
                     + " the store's table of latest rows (docs/operations.md).")
     long featureRefreshMillis;
 
+    @Option(names = "--change-feed", defaultValue = "store", paramLabel = "store|kafka",
+            description = "How the API learns which entities were written: 'store' asks the store every"
+                    + " --feature-refresh-ms (a scan of its latest rows per look and replica), 'kafka' reads the feature"
+                    + " job's change topic; use kafka with more than two replicas (default: ${DEFAULT-VALUE}).")
+    String changeFeed;
+
     @Option(names = "--candidates", defaultValue = "500",
             description = "ANN candidates per request (default: ${DEFAULT-VALUE}).")
     int candidates;
@@ -93,6 +99,9 @@ final class ApiOptions {
         if (featureRefreshMillis < 50) {
             throw new IllegalArgumentException("--feature-refresh-ms must be at least 50, not " + featureRefreshMillis);
         }
+        if (!changeFeed.equals("store") && !changeFeed.equals("kafka")) {
+            throw new IllegalArgumentException("--change-feed is store or kafka, not " + changeFeed);
+        }
         TrustedProxies.parse(trustedProxies);
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither for HTTP");
@@ -106,6 +115,6 @@ final class ApiOptions {
         return new ApiConfig(host, port, bodyLimit, token == null || token.isBlank() ? null : token, corsOrigin,
                 bundlesDir, storeUrl, kafkaBootstrap, maxInFlight, workers, maxQueueMillis, featureRefreshMillis, candidates,
                 rerankHead, 0.1, blocked, tlsCert == null ? null : new ApiConfig.Tls(tlsCert, tlsKey),
-                rateLimitPerClient, List.copyOf(trustedProxies));
+                rateLimitPerClient, List.copyOf(trustedProxies), changeFeed.equals("kafka"));
     }
 }

@@ -2,9 +2,12 @@ package io.recsys.cli;
 
 import io.recsys.api.RankerApi;
 import io.recsys.api.serving.ApiMetrics;
+import io.recsys.api.serving.ChangeFeed;
+import io.recsys.api.serving.KafkaChangeFeed;
 import io.recsys.api.serving.LiveFeatures;
 import io.recsys.api.serving.StoreBreaker;
 import io.recsys.api.serving.Trending;
+import io.recsys.kafka.Topics;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureDerivation;
 import io.recsys.schema.feature.FeatureRegistry;
@@ -20,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What N API replicas ask of the feature store, without their HTTP side: each has its own connection pool,
- * {@link LiveFeatures} (the change-feed look every second, re-reads of the entities it holds) and {@link Trending},
+ * {@link LiveFeatures} (the change-feed look every second — asking the store, or reading the job's change topic —
+ * and re-reads of the entities it holds) and {@link Trending},
  * built with the API's own settings, and reads the features of a request's worth of entities (a user and 200
  * items drawn like the events' keys) 20 times a second, so that it holds what a serving replica would.
  */
@@ -33,7 +37,9 @@ final class ApiReplicaReads implements AutoCloseable {
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final ScheduledExecutorService requests;
 
-    ApiReplicaReads(int replicas, String storeUrl, FeatureRegistry registry, String keyDistribution, int keys) {
+    /** @param kafkaBootstrap where the feature job's change topic is, for replicas that read it; null: they ask the store */
+    ApiReplicaReads(int replicas, String storeUrl, String kafkaBootstrap, FeatureRegistry registry,
+                    String keyDistribution, int keys) throws InterruptedException {
         requests = Executors.newScheduledThreadPool(1, runnable -> {
             Thread thread = new Thread(runnable, "api-replica-requests");
             thread.setDaemon(true);
@@ -49,7 +55,17 @@ final class ApiReplicaReads implements AutoCloseable {
             Trending trending = new Trending(store, breaker, RankerApi.TRENDING_MIN_REFRESH.toMillis(),
                     RankerApi.TRENDING_MAX_REFRESH.toMillis(), metrics);
             parts.add(trending);
-            LiveFeatures features = new LiveFeatures(store, breaker, new FeatureDerivation(registry),
+            ChangeFeed changes = store::writtenSince;
+            if (kafkaBootstrap != null) {
+                KafkaChangeFeed feed = new KafkaChangeFeed(kafkaBootstrap, Topics.FEATURE_CHANGES,
+                        RankerApi.CHANGE_HORIZON, metrics);
+                parts.add(feed);
+                if (!feed.awaitStarted(Duration.ofSeconds(30))) {
+                    throw new IllegalStateException("replica " + r + " could not read " + Topics.FEATURE_CHANGES);
+                }
+                changes = feed;
+            }
+            LiveFeatures features = new LiveFeatures(store, changes, breaker, new FeatureDerivation(registry),
                     CHANGE_LOOK_EVERY, RankerApi.FEATURE_MAX_AGE, metrics, trending::itemsWritten);
             parts.add(features);
             KeyDistribution users = KeyDistribution.parse(keyDistribution, keys, 100 + r);

@@ -99,6 +99,10 @@ final class BenchCommand implements Runnable {
                         + " change-feed looks, re-reads, trending, a request's features 20 times a second).")
         int apiReplicas;
 
+        @Option(names = "--replica-change-feed", defaultValue = "store", paramLabel = "store|kafka",
+                description = "How the --api-replicas learn what was written (serve's --change-feed).")
+        String replicaChangeFeed;
+
         @Option(names = "--out", defaultValue = "out/bench-pipeline.json", description = "Where to write results.")
         Path out;
 
@@ -269,8 +273,8 @@ final class BenchCommand implements Runnable {
             boolean postgres = environment.storeUrl().startsWith("jdbc:postgresql:");
             try (EventPublisher publisher = new EventPublisher(bootstrap, topic, parallelism);
                  JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), registry);
-                 ApiReplicaReads replicas = new ApiReplicaReads(apiReplicas, environment.storeUrl(), registry,
-                         keyDistribution, keys)) {
+                 ApiReplicaReads replicas = new ApiReplicaReads(apiReplicas, environment.storeUrl(),
+                         replicaChangeFeed.equals("kafka") ? bootstrap : null, registry, keyDistribution, keys)) {
                 warmUp(publisher, store);
                 if (postgres) {
                     PostgresLoad.sample(environment.storeUrl()); // loads the driver and classes outside the run
@@ -323,6 +327,7 @@ final class BenchCommand implements Runnable {
                 result.put("max_ms", delays.isEmpty() ? null : delays.get(delays.size() - 1));
                 result.put("slowest_seconds", slowestSeconds(delaysBySecond, 5));
                 result.put("api_replicas", apiReplicas);
+                result.put("replica_change_feed", replicaChangeFeed);
                 if (loadAtStart != null) {
                     result.put("store_cpu_cores", round3(loadAtStart.coresUntil(loadAtEnd)));
                     result.put("store_rows_read_per_second", Math.round(loadAtStart.rowsReadPerSecondUntil(loadAtEnd)));

@@ -18,7 +18,8 @@ import io.recsys.simulator.SimulatorConfig;
 import io.recsys.store.FeatureStores;
 import io.recsys.store.JdbcFeatureStore;
 import org.apache.flink.core.execution.JobClient;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -43,8 +44,11 @@ class EndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @Test
-    void sixtyClicksOnTheBottomItemShowInItsFeaturesWithinFiveSecondsAndMoveItUp(@TempDir Path dir)
+    /** Once with the API asking the store what was written, once reading the feature job's change topic. */
+    @ParameterizedTest(name = "change feed from Kafka: {0}")
+    @ValueSource(booleans = {false, true})
+    void sixtyClicksOnTheBottomItemShowInItsFeaturesWithinFiveSecondsAndMoveItUp(boolean kafkaChangeFeed,
+                                                                                  @TempDir Path dir)
             throws Exception {
         FeatureRegistry registry = FeatureRegistry.load();
         Simulator simulator = new Simulator(SimulatorConfig.small(7).withUsersAndItems(300, 600));
@@ -66,7 +70,8 @@ class EndToEndTest {
                 Path bundles = dir.resolve("bundles");
                 FirstBundle.ensure(bundles, simulator, publisher, store, registry);
                 ApiConfig config = new ApiConfig("127.0.0.1", 0, ApiConfig.DEFAULT_BODY_LIMIT, null, null, bundles,
-                        storeUrl, bootstrap, 64, 2, 5_000, 500, 200, 50, 0.0, Set.of());
+                        storeUrl, bootstrap, 64, 2, 5_000, 500, 200, 50, 0.0, Set.of())
+                        .withKafkaChangeFeed(kafkaChangeFeed);
                 try (RankerApi api = RankerApi.start(config, registry)) {
                     String base = "http://127.0.0.1:" + api.port();
                     JsonNode first = get(base + "/v1/recommendations?user_id=new-user-a&k=10");

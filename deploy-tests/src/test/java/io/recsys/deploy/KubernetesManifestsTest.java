@@ -212,7 +212,9 @@ class KubernetesManifestsTest {
             assertThat(topic.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", kafka().getMetadata()
                     .getName());
         }
-        assertThat(configs.keySet()).containsExactlyInAnyOrder(Topics.EVENTS, Topics.DEAD_LETTER, Topics.CATALOGUE);
+        assertThat(configs.keySet()).containsExactlyInAnyOrder(Topics.EVENTS, Topics.DEAD_LETTER, Topics.CATALOGUE,
+                Topics.FEATURE_CHANGES);
+        assertThat(configs.get(Topics.FEATURE_CHANGES).path("retention.ms").asLong()).isPositive();
         assertThat(configs.get(Topics.CATALOGUE).path("cleanup.policy").asText()).isEqualTo("compact");
         assertThat(configs.get(Topics.EVENTS).path("retention.ms").asLong()).isPositive();
         assertThat(configs.get(Topics.DEAD_LETTER).path("retention.ms").asLong()).isPositive();

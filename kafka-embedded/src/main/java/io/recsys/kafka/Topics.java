@@ -20,6 +20,11 @@ public final class Topics {
     public static final String DEAD_LETTER = "recsys.events.dlq";
     /** compacted: the newest record per item id is the item's attributes */
     public static final String CATALOGUE = "recsys.items";
+    /**
+     * which entities each feature-store write changed ({@code FeatureChanges}); read from its end by API replicas,
+     * so an hour is kept
+     */
+    public static final String FEATURE_CHANGES = "recsys.feature-changes";
 
     private Topics() {
     }
@@ -30,6 +35,8 @@ public final class Topics {
         wanted.add(new NewTopic(DEAD_LETTER, 1, (short) 1));
         wanted.add(new NewTopic(CATALOGUE, 1, (short) 1)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        wanted.add(new NewTopic(FEATURE_CHANGES, 1, (short) 1)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);

@@ -22,11 +22,14 @@ import java.util.Set;
  * @param rateLimitPerClient requests per second each client may send to the /v1/ routes (a burst of one second's
  *                        worth); 0 (default) sets no quota
  * @param trustedProxies  addresses or CIDR ranges whose X-Forwarded-For names the client for the quota
+ * @param kafkaChangeFeed learn which entities were written from the feature job's change topic instead of asking the
+ *                        store every {@code featureCacheMillis} (a scan of its latest rows per look and replica)
  */
 public record ApiConfig(String host, int port, long bodyLimitBytes, String adminToken, String corsOrigin,
                         Path bundlesDir, String storeUrl, String kafkaBootstrap, int maxInFlight, int workers,
                         long maxQueueMillis, long featureCacheMillis, int candidates, int rerankHead, double diversity,
-                        Set<String> blockedItems, Tls tls, double rateLimitPerClient, List<String> trustedProxies) {
+                        Set<String> blockedItems, Tls tls, double rateLimitPerClient, List<String> trustedProxies,
+                        boolean kafkaChangeFeed) {
 
     /** A PEM certificate chain and its PEM private key (PKCS#8 or PKCS#1), as a Kubernetes TLS Secret holds them. */
     public record Tls(Path certificate, Path privateKey) {
@@ -39,7 +42,7 @@ public record ApiConfig(String host, int port, long bodyLimitBytes, String admin
                      Set<String> blockedItems) {
         this(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap, maxInFlight,
                 workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems, null, 0,
-                List.of());
+                List.of(), false);
     }
 
     public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -52,24 +55,30 @@ public record ApiConfig(String host, int port, long bodyLimitBytes, String admin
     public ApiConfig withPort(int newPort) {
         return new ApiConfig(host, newPort, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl,
                 kafkaBootstrap, maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, rateLimitPerClient, trustedProxies);
+                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed);
     }
 
     public ApiConfig withAdminToken(String token) {
         return new ApiConfig(host, port, bodyLimitBytes, token, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
-                tls, rateLimitPerClient, trustedProxies);
+                tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed);
     }
 
     public ApiConfig withTls(Tls value) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
-                value, rateLimitPerClient, trustedProxies);
+                value, rateLimitPerClient, trustedProxies, kafkaChangeFeed);
     }
 
     public ApiConfig withRateLimit(double perClient, List<String> proxies) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, perClient, List.copyOf(proxies));
+                blockedItems, tls, perClient, List.copyOf(proxies), kafkaChangeFeed);
+    }
+
+    public ApiConfig withKafkaChangeFeed(boolean value) {
+        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
+                maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
+                blockedItems, tls, rateLimitPerClient, trustedProxies, value);
     }
 }

@@ -61,12 +61,16 @@ public final class FeatureJob {
         this.registry = registry;
     }
 
-    /** The production wiring: events and catalogue from Kafka, rows to the store, refusals to the dead-letter topic. */
+    /**
+     * The production wiring: events and catalogue from Kafka, rows to the store (and each write's changed entities
+     * to the change topic), refusals to the dead-letter topic.
+     */
     public static FeatureJob onKafka(String bootstrapServers, Source<DecodedRecord, ?, ?> events,
                                      Source<String, ?, ?> catalogue, String storeUrl, FeatureRegistry registry,
                                      SinkBatching sinkBatching) {
         return new FeatureJob(events, catalogue,
-                new FeatureStoreSink(storeUrl, registry, sinkBatching.maxRows(), sinkBatching.flushIntervalMs()),
+                new FeatureStoreSink(storeUrl, registry, sinkBatching.maxRows(), sinkBatching.flushIntervalMs(),
+                        bootstrapServers, Topics.FEATURE_CHANGES),
                 KafkaEndpoints.sink(bootstrapServers, Topics.DEAD_LETTER), registry);
     }
 

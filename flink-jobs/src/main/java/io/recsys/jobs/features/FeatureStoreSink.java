@@ -36,6 +36,9 @@ import java.util.concurrent.TimeUnit;
  * restore rewrite the same values: exact results without waiting for checkpoints to make writes visible. The first
  * subtask also deletes, every {@link #RETENTION_EVERY}, log rows and interactions older than the registry's
  * retention (counted in {@code store_rows_retired}), so the store does not grow for ever.
+ *
+ * <p>With a change topic, each committed write's entities go there too ({@link FeatureChanges}), so API replicas
+ * learn what to re-read without scanning the store (docs/operations.md, "Where the replicas stop").
  */
 public class FeatureStoreSink implements Sink<StoreRecord> {
 
@@ -48,19 +51,32 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
     private final FeatureRegistry registry;
     private final int maxBatch;
     private final long flushIntervalMs;
+    private final String changesBootstrap;
+    private final String changesTopic;
 
     public FeatureStoreSink(String storeUrl, FeatureRegistry registry, int maxBatch, long flushIntervalMs) {
+        this(storeUrl, registry, maxBatch, flushIntervalMs, null, null);
+    }
+
+    /** @param changesBootstrap Kafka to publish each write's changed entities to, on {@code changesTopic}; null: none */
+    public FeatureStoreSink(String storeUrl, FeatureRegistry registry, int maxBatch, long flushIntervalMs,
+                            String changesBootstrap, String changesTopic) {
         this.storeUrl = storeUrl;
         this.registry = registry;
         this.maxBatch = maxBatch;
         this.flushIntervalMs = flushIntervalMs;
+        this.changesBootstrap = changesBootstrap;
+        this.changesTopic = changesTopic;
     }
 
     @Override
     public SinkWriter<StoreRecord> createWriter(WriterInitContext context) {
         // One writer keeps the store within the registry's retention: the first subtask, once it writes segments.
         Duration retention = context.getTaskInfo().getIndexOfThisSubtask() == 0 ? registry.retention() : null;
-        return new Writer(JdbcFeatureStore.open(storeUrl, registry), context, maxBatch, flushIntervalMs, retention);
+        ChangePublisher changes = changesBootstrap == null ? null
+                : new ChangePublisher(changesBootstrap, changesTopic, context.metricGroup());
+        return new Writer(JdbcFeatureStore.open(storeUrl, registry), context, maxBatch, flushIntervalMs, retention,
+                changes);
     }
 
     /**
@@ -82,6 +98,7 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
         private final Histogram batchMillis;
         private final Counter rowsRetired;
         private final Duration retention;
+        private final ChangePublisher changes;
         private long lastRetention = System.currentTimeMillis();
         private final ExecutorService writing;
         private Future<?> inFlight;
@@ -102,8 +119,9 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
 
         /** @param retention how long log rows and interactions are kept, in event time; null: not by this writer */
         Writer(JdbcFeatureStore store, WriterInitContext context, int maxBatch, long flushIntervalMs,
-               Duration retention) {
+               Duration retention, ChangePublisher changes) {
             this.store = store;
+            this.changes = changes;
             this.time = context.getProcessingTimeService();
             this.maxBatch = maxBatch;
             this.flushIntervalMs = flushIntervalMs;
@@ -207,6 +225,9 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
             }
             batchMillis.update((System.nanoTime() - started) / 1_000_000);
             rowsWritten.inc(batch.size());
+            if (changes != null && !batch.heads.isEmpty()) {
+                changes.publish(batch.heads);
+            }
             long newest = lastEventTime;
             for (FeatureRow row : batch.heads) {
                 newest = Math.max(newest, row.ts());
@@ -251,7 +272,13 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
                 writing.shutdownNow();
                 writing.awaitTermination(30, TimeUnit.SECONDS);
             } finally {
-                store.close();
+                try {
+                    if (changes != null) {
+                        changes.close();
+                    }
+                } finally {
+                    store.close();
+                }
             }
         }
     }

@@ -24,8 +24,8 @@ import java.util.function.Function;
  * 3 × {@code maxAge}) is fetched in one batched store read on the request path; after that its values are held and
  * kept current off the request path by one background thread, which
  * <ul>
- *   <li>every {@code refreshAfter} asks the store which entities had a row written since its last look
- *       ({@link OnlineStore#writtenSince}) and re-reads those it holds: a click reaches the served features within
+ *   <li>every {@code refreshAfter} asks its {@link ChangeFeed} (the store's {@link OnlineStore#writtenSince}, or the
+ *       feature job's change topic) which entities had a row written since its last look and re-reads those it holds: a click reaches the served features within
  *       about one {@code refreshAfter} plus the read;</li>
  *   <li>re-reads, in batches, held entities older than {@code maxAge} once a request uses them: what changes
  *       without a new row (a window's start sliding past old events, decay, the global prior) lags by at most
@@ -117,6 +117,7 @@ public final class LiveFeatures implements AutoCloseable {
     private static final long FIRST_LOOK_BACK_MILLIS = 600_000;
 
     private final OnlineStore store;
+    private final ChangeFeed changes;
     private final StoreBreaker breaker;
     private final FeatureDerivation derivation;
     private final ApiMetrics metrics;
@@ -142,7 +143,13 @@ public final class LiveFeatures implements AutoCloseable {
      */
     public LiveFeatures(OnlineStore store, StoreBreaker breaker, FeatureDerivation derivation, Duration refreshAfter,
                         Duration maxAge, ApiMetrics metrics, Runnable onItemsWritten) {
+        this(store, store::writtenSince, breaker, derivation, refreshAfter, maxAge, metrics, onItemsWritten);
+    }
+
+    public LiveFeatures(OnlineStore store, ChangeFeed changes, StoreBreaker breaker, FeatureDerivation derivation,
+                        Duration refreshAfter, Duration maxAge, ApiMetrics metrics, Runnable onItemsWritten) {
         this.store = store;
+        this.changes = changes;
         this.breaker = breaker;
         this.onItemsWritten = onItemsWritten;
         this.derivation = derivation;
@@ -252,7 +259,7 @@ public final class LiveFeatures implements AutoCloseable {
         // before any write was seen, nothing older than the first look matters: what is held was read after it
         long from = newestWrite == Long.MIN_VALUE ? System.currentTimeMillis() - FIRST_LOOK_BACK_MILLIS
                 : newestWrite - WRITE_LOOKBACK_MILLIS;
-        Map<EntityKey, Long> written = breaker.read(() -> store.writtenSince(from));
+        Map<EntityKey, Long> written = breaker.read(() -> changes.writtenSince(from));
         boolean itemsWritten = false;
         for (Map.Entry<EntityKey, Long> write : written.entrySet()) {
             newestWrite = Math.max(newestWrite, write.getValue());
