@@ -69,6 +69,15 @@ final class ApiOptions {
                     + " job's change topic; use kafka with more than two replicas (default: ${DEFAULT-VALUE}).")
     String changeFeed;
 
+    @Option(names = "--producer-tokens", paramLabel = "FILE",
+            description = "Producers allowed to POST /v1/events, one 'PRODUCER TOKEN' line each (a mounted Secret);"
+                    + " re-read when it changes, so tokens rotate without a restart.")
+    Path producerTokens;
+
+    @Option(names = "--open-events", description = "Let anyone who reaches the API write events (serve refuses to"
+            + " start without this or --producer-tokens).")
+    boolean openEvents;
+
     @Option(names = "--candidates", defaultValue = "500",
             description = "ANN candidates per request (default: ${DEFAULT-VALUE}).")
     int candidates;
@@ -99,6 +108,9 @@ final class ApiOptions {
         if (featureRefreshMillis < 50) {
             throw new IllegalArgumentException("--feature-refresh-ms must be at least 50, not " + featureRefreshMillis);
         }
+        if (producerTokens != null && openEvents) {
+            throw new IllegalArgumentException("--producer-tokens and --open-events contradict each other: give one");
+        }
         if (!changeFeed.equals("store") && !changeFeed.equals("kafka")) {
             throw new IllegalArgumentException("--change-feed is store or kafka, not " + changeFeed);
         }
@@ -115,6 +127,19 @@ final class ApiOptions {
         return new ApiConfig(host, port, bodyLimit, token == null || token.isBlank() ? null : token, corsOrigin,
                 bundlesDir, storeUrl, kafkaBootstrap, maxInFlight, workers, maxQueueMillis, featureRefreshMillis, candidates,
                 rerankHead, 0.1, blocked, tlsCert == null ? null : new ApiConfig.Tls(tlsCert, tlsKey),
-                rateLimitPerClient, List.copyOf(trustedProxies), changeFeed.equals("kafka"));
+                rateLimitPerClient, List.copyOf(trustedProxies), changeFeed.equals("kafka"), producerTokens);
+    }
+
+    /** What a server that may face the internet needs: an explicit choice about who may write events. */
+    void requireEventWriteChoice() {
+        if (producerTokens == null && !openEvents) {
+            throw new IllegalArgumentException("who may write events? Give --producer-tokens FILE (one 'PRODUCER TOKEN'"
+                    + " line each), or --open-events to let anyone who reaches the API post clicks that move the ranking");
+        }
+    }
+
+    /** True when POST /v1/events takes events from anyone. */
+    boolean eventsOpen() {
+        return producerTokens == null;
     }
 }

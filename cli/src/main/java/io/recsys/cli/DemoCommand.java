@@ -117,6 +117,9 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  Kafka (embedded):     " + bootstrap + "  topics " + Topics.EVENTS + ", "
                 + Topics.DEAD_LETTER + ", " + Topics.CATALOGUE);
         System.out.println("  feature store:        " + FeaturesCommand.redact(storeUrl));
+        System.out.println("  event writes:         " + (api.eventsOpen()
+                ? "OPEN: anyone who reaches this port can POST /v1/events (give --producer-tokens FILE to close)"
+                : "producers with a token only"));
         System.out.println("  Flink job metrics:    http://127.0.0.1:" + metricsPort + "/metrics");
         System.out.println("  read features:        ./recsys features get --entity item:i1 --data-dir "
                 + environment.dataDir);

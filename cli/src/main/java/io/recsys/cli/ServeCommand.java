@@ -1,5 +1,6 @@
 package io.recsys.cli;
 
+import io.recsys.api.ApiConfig;
 import io.recsys.api.RankerApi;
 import io.recsys.schema.feature.FeatureRegistry;
 import picocli.CommandLine.Command;
@@ -29,12 +30,16 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ApiConfig config = api.config(bundles, environment.storeUrl(), kafka);
+        api.requireEventWriteChoice();
         CountDownLatch stopped = new CountDownLatch(1);
-        try (RankerApi server = RankerApi.start(api.config(bundles, environment.storeUrl(), kafka),
-                FeatureRegistry.load())) {
+        try (RankerApi server = RankerApi.start(config, FeatureRegistry.load())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             System.out.println("ranker API on http://127.0.0.1:" + server.port() + "/ serving "
                     + server.models().describe());
+            if (api.eventsOpen()) {
+                System.out.println("POST /v1/events is open to anyone who reaches this port (--open-events)");
+            }
             stopped.await();
         }
         return 0;

@@ -40,4 +40,16 @@ class ServeCommandTest {
         assertThat(serve(dir, "--feature-refresh-ms", "0")).isEqualTo(1);
         assertThat(console.err()).contains("--feature-refresh-ms must be at least 50, not 0");
     }
+
+    @Test
+    void aServerThatDoesNotSayWhoMayWriteEventsRefusesToStart(@TempDir Path dir) {
+        assertThat(serve(dir)).isEqualTo(1);
+        assertThat(console.err()).contains("who may write events? Give --producer-tokens FILE");
+    }
+
+    @Test
+    void producerTokensAndOpenEventsTogetherAreRefused(@TempDir Path dir) {
+        assertThat(serve(dir, "--producer-tokens", dir.resolve("tokens").toString(), "--open-events")).isEqualTo(1);
+        assertThat(console.err()).contains("--producer-tokens and --open-events contradict each other");
+    }
 }

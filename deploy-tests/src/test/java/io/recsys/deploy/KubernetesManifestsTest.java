@@ -59,7 +59,9 @@ class KubernetesManifestsTest {
     /** Secrets the manifests refer to but do not contain: made by an operator, or by hand (never committed). */
     private static final Map<String, String> SECRETS_MADE_ELSEWHERE = Map.of(
             "recsys-pg-app", "CloudNativePG, for the Cluster's owner (<cluster>-app)",
-            "ranker-api-admin", "by hand: kubectl create secret generic ranker-api-admin --from-literal=token=...");
+            "ranker-api-admin", "by hand: kubectl create secret generic ranker-api-admin --from-literal=token=...",
+            "ranker-api-producers", "by hand: kubectl create secret generic ranker-api-producers"
+                    + " --from-file=tokens=FILE (one 'PRODUCER TOKEN' line each)");
 
     @Test
     void everyManifestReadsStrictlyIntoTheModelClassOfItsApi() {

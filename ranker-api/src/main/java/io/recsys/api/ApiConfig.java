@@ -24,12 +24,14 @@ import java.util.Set;
  * @param trustedProxies  addresses or CIDR ranges whose X-Forwarded-For names the client for the quota
  * @param kafkaChangeFeed learn which entities were written from the feature job's change topic instead of asking the
  *                        store every {@code featureCacheMillis} (a scan of its latest rows per look and replica)
+ * @param producerTokens  the file of producers and their tokens POST /v1/events requires ({@code ProducerTokens});
+ *                        null leaves event writes open to anyone who can reach the API
  */
 public record ApiConfig(String host, int port, long bodyLimitBytes, String adminToken, String corsOrigin,
                         Path bundlesDir, String storeUrl, String kafkaBootstrap, int maxInFlight, int workers,
                         long maxQueueMillis, long featureCacheMillis, int candidates, int rerankHead, double diversity,
                         Set<String> blockedItems, Tls tls, double rateLimitPerClient, List<String> trustedProxies,
-                        boolean kafkaChangeFeed) {
+                        boolean kafkaChangeFeed, Path producerTokens) {
 
     /** A PEM certificate chain and its PEM private key (PKCS#8 or PKCS#1), as a Kubernetes TLS Secret holds them. */
     public record Tls(Path certificate, Path privateKey) {
@@ -42,7 +44,7 @@ public record ApiConfig(String host, int port, long bodyLimitBytes, String admin
                      Set<String> blockedItems) {
         this(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap, maxInFlight,
                 workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems, null, 0,
-                List.of(), false);
+                List.of(), false, null);
     }
 
     public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -55,30 +57,36 @@ public record ApiConfig(String host, int port, long bodyLimitBytes, String admin
     public ApiConfig withPort(int newPort) {
         return new ApiConfig(host, newPort, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl,
                 kafkaBootstrap, maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed);
+                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens);
     }
 
     public ApiConfig withAdminToken(String token) {
         return new ApiConfig(host, port, bodyLimitBytes, token, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
-                tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed);
+                tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens);
     }
 
     public ApiConfig withTls(Tls value) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
-                value, rateLimitPerClient, trustedProxies, kafkaChangeFeed);
+                value, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens);
     }
 
     public ApiConfig withRateLimit(double perClient, List<String> proxies) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, perClient, List.copyOf(proxies), kafkaChangeFeed);
+                blockedItems, tls, perClient, List.copyOf(proxies), kafkaChangeFeed, producerTokens);
     }
 
     public ApiConfig withKafkaChangeFeed(boolean value) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, rateLimitPerClient, trustedProxies, value);
+                blockedItems, tls, rateLimitPerClient, trustedProxies, value, producerTokens);
+    }
+
+    public ApiConfig withProducerTokens(Path file) {
+        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
+                maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
+                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, file);
     }
 }

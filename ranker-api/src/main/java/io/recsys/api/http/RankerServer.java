@@ -85,6 +85,9 @@ public final class RankerServer implements AutoCloseable {
     private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean storeAnsweredOnce;
 
+    /** Guards POST /v1/events; null when event writes are open. */
+    private final ProducerAuth producerAuth;
+
     public RankerServer(Vertx vertx, ApiConfig config, RecommendationService recommendations, EventIngest ingest,
                         ServingModels models, BundleRegistry bundles, JdbcFeatureStore store, ApiMetrics metrics) {
         this.vertx = vertx;
@@ -95,6 +98,10 @@ public final class RankerServer implements AutoCloseable {
         this.bundles = bundles;
         this.store = store;
         this.metrics = metrics;
+        // read now, so a missing or malformed file stops the start with its name rather than the first event write
+        this.producerAuth = config.producerTokens() == null ? null : ProducerAuth.create(ProducerTokens.fromFile(
+                config.producerTokens(), java.time.Clock.systemUTC(),
+                () -> metrics.errors.labels("producer_tokens_reload").inc()), metrics);
         this.workers = vertx.createSharedWorkerExecutor("ranker-workers", config.workers());
         long queueDelayTarget = config.maxQueueMillis() * 1_000_000L;
         this.queueDelay = new QueueDelayControl(queueDelayTarget,
@@ -126,6 +133,9 @@ public final class RankerServer implements AutoCloseable {
             // admission first: under overload a refusal must cost as little as possible, validation included
             builder.getRoute("getRecommendations").setDoValidation(false).addHandler(this::admit)
                     .addHandler(new ParameterValidation(contract, "getRecommendations")).addHandler(this::recommend);
+            if (producerAuth != null) {
+                builder.getRoute("postEvents").addHandler(producerAuth);
+            }
             builder.getRoute("postEvents").addHandler(this::postEvents);
             builder.getRoute("getFeatures").addHandler(this::features);
             builder.getRoute("getModels").addHandler(this::listModels);

@@ -1,5 +1,6 @@
 package io.recsys.api.serving;
 
+import io.recsys.api.HandClock;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureDerivation;
 import io.recsys.schema.feature.FeatureRegistry;
@@ -10,11 +11,7 @@ import io.recsys.store.StoreUnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -215,30 +212,6 @@ class StoreBreakerTest {
         @Override
         public List<ItemScore> trendingItems(int limit) {
             throw new AssertionError("not read by LiveFeatures");
-        }
-    }
-
-    /** A clock that stands still until the test moves it. */
-    private static final class HandClock extends Clock {
-        private volatile Instant now = Instant.parse("2024-01-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }
