@@ -4,6 +4,9 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
+import io.recsys.schema.event.RejectReason;
+
+import java.util.List;
 
 /** Every metric the API exports on /metrics, registered in one registry per server. */
 public final class ApiMetrics {
@@ -71,4 +74,25 @@ public final class ApiMetrics {
             .labelNames("arm", "model_version").register(registry);
     public final Histogram scores = Histogram.build("recsys_served_score", "GBDT click probability of served items")
             .buckets(0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9).register(registry);
+
+    /** Every kind of {@link #errors} the API counts. */
+    static final List<String> ERROR_KINDS = List.of("bundle_refused", "dead_letter_publish", "feature_change_feed",
+            "feature_change_message", "feature_refresh", "feature_store", "impression_log", "internal", "kafka_publish",
+            "producer_tokens_reload", "reload", "rerank", "trending_refresh");
+
+    public ApiMetrics() {
+        // A labelled counter is missing from /metrics until its first increment, and a dashboard query on it shows
+        // "no data" where it should show 0; so the label values the code uses exist from the start.
+        for (RejectReason reason : RejectReason.values()) {
+            eventsRejected.labels(reason.label());
+        }
+        eventsRejected.labels("unauthenticated");
+        eventsRejected.labels("forbidden");
+        ERROR_KINDS.forEach(errors::labels);
+        shedByReason.labels("in_flight");
+        shedByReason.labels("queue_time");
+        for (String outcome : List.of("ok", "failed", "skipped")) {
+            storeReads.labels(outcome);
+        }
+    }
 }
