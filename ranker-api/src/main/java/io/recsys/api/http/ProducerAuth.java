@@ -15,7 +15,6 @@ import java.util.Optional;
 public final class ProducerAuth implements Handler<RoutingContext> {
 
     public static final String PRODUCER = "producer";
-    private static final String BEARER = "Bearer ";
 
     private final ProducerTokens tokens;
     private final ApiMetrics metrics;
@@ -31,15 +30,15 @@ public final class ProducerAuth implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        String header = ctx.request().getHeader("Authorization");
-        if (header == null || !header.startsWith(BEARER) || header.length() == BEARER.length()) {
+        Optional<String> token = BearerToken.of(ctx.request().getHeader("Authorization"));
+        if (token.isEmpty()) {
             metrics.eventsRejected.labels("unauthenticated").inc();
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"events\"");
             ErrorResponses.send(ctx, 401, "unauthorized",
                     "writing events needs the header 'Authorization: Bearer <producer token>'");
             return;
         }
-        Optional<String> producer = tokens.producerOf(header.substring(BEARER.length()));
+        Optional<String> producer = tokens.producerOf(token.get());
         if (producer.isEmpty()) {
             metrics.eventsRejected.labels("forbidden").inc();
             ErrorResponses.send(ctx, 403, "forbidden", "this token belongs to no event producer");

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,10 +86,9 @@ public final class ProducerTokens {
      */
     public Optional<String> producerOf(String token) {
         reloadIfChanged();
-        byte[] given = token.getBytes(StandardCharsets.UTF_8);
         String match = null;
         for (Producer producer : producers) {
-            if (MessageDigest.isEqual(given, producer.token()) && match == null) {
+            if (BearerToken.matches(token, producer.token()) && match == null) {
                 match = producer.name();
             }
         }

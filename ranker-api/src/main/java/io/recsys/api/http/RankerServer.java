@@ -40,7 +40,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -408,13 +407,12 @@ public final class RankerServer implements AutoCloseable {
         });
     }
 
-    /** Constant-time comparison, so the response time does not tell how much of a guess was right. */
     boolean authorized(String header) {
-        if (config.adminToken() == null || header == null || !header.startsWith("Bearer ")) {
+        if (config.adminToken() == null) {
             return false;
         }
-        byte[] given = header.substring("Bearer ".length()).getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, config.adminToken().getBytes(StandardCharsets.UTF_8));
+        byte[] admin = config.adminToken().getBytes(StandardCharsets.UTF_8);
+        return BearerToken.of(header).map(token -> BearerToken.matches(token, admin)).orElse(false);
     }
 
     public void updateModelInfo() {
