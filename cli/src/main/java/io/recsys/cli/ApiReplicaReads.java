@@ -1,15 +1,10 @@
 package io.recsys.cli;
 
 import io.recsys.api.RankerApi;
+import io.recsys.api.StoreReads;
 import io.recsys.api.serving.ApiMetrics;
-import io.recsys.api.serving.ChangeFeed;
-import io.recsys.api.serving.KafkaChangeFeed;
 import io.recsys.api.serving.LiveFeatures;
-import io.recsys.api.serving.StoreBreaker;
-import io.recsys.api.serving.Trending;
-import io.recsys.kafka.Topics;
 import io.recsys.schema.feature.EntityKey;
-import io.recsys.schema.feature.FeatureDerivation;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.store.JdbcFeatureStore;
 
@@ -22,11 +17,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What N API replicas ask of the feature store, without their HTTP side: each has its own connection pool,
- * {@link LiveFeatures} (the change-feed look every second — asking the store, or reading the job's change topic —
- * and re-reads of the entities it holds) and {@link Trending},
- * built with the API's own settings, and reads the features of a request's worth of entities (a user and 200
- * items drawn like the events' keys) 20 times a second, so that it holds what a serving replica would.
+ * What N API replicas ask of the feature store, without their HTTP side: each has its own connection pool and
+ * {@link StoreReads} (the change-feed look every second — asking the store, or reading the job's change topic —,
+ * re-reads of the entities it holds, trending), and reads the features of a request's worth of entities (a user and
+ * 200 items drawn like the events' keys) 20 times a second, so that it holds what a serving replica would.
  */
 final class ApiReplicaReads implements AutoCloseable {
 
@@ -49,25 +43,9 @@ final class ApiReplicaReads implements AutoCloseable {
             JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry, Clock.systemUTC(), 4,
                     RankerApi.STORE_CONNECTION_TIMEOUT);
             parts.add(store);
-            ApiMetrics metrics = new ApiMetrics();
-            StoreBreaker breaker = new StoreBreaker(RankerApi.STORE_BREAKER_FAILURES,
-                    RankerApi.STORE_BREAKER_COOL_DOWN, Clock.systemUTC(), metrics);
-            Trending trending = new Trending(store, breaker, RankerApi.TRENDING_MIN_REFRESH.toMillis(),
-                    RankerApi.TRENDING_MAX_REFRESH.toMillis(), metrics);
-            parts.add(trending);
-            ChangeFeed changes = store::writtenSince;
-            if (kafkaBootstrap != null) {
-                KafkaChangeFeed feed = new KafkaChangeFeed(kafkaBootstrap, Topics.FEATURE_CHANGES,
-                        RankerApi.CHANGE_HORIZON, metrics);
-                parts.add(feed);
-                if (!feed.awaitStarted(Duration.ofSeconds(30))) {
-                    throw new IllegalStateException("replica " + r + " could not read " + Topics.FEATURE_CHANGES);
-                }
-                changes = feed;
-            }
-            LiveFeatures features = new LiveFeatures(store, changes, breaker, new FeatureDerivation(registry),
-                    CHANGE_LOOK_EVERY, RankerApi.FEATURE_MAX_AGE, metrics, trending::itemsWritten);
-            parts.add(features);
+            StoreReads reads = StoreReads.open(store, registry, new ApiMetrics(), CHANGE_LOOK_EVERY, kafkaBootstrap);
+            parts.add(reads);
+            LiveFeatures features = reads.features();
             KeyDistribution users = KeyDistribution.parse(keyDistribution, keys, 100 + r);
             KeyDistribution items = KeyDistribution.parse(keyDistribution, keys, 200 + r);
             requests.scheduleWithFixedDelay(() -> {

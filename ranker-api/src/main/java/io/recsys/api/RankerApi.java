@@ -3,18 +3,11 @@ package io.recsys.api;
 import io.recsys.api.http.RankerServer;
 import io.recsys.api.serving.ApiMetrics;
 import io.recsys.api.serving.Catalogue;
-import io.recsys.api.serving.ChangeFeed;
 import io.recsys.api.serving.EventIngest;
 import io.recsys.api.serving.ImpressionLogger;
-import io.recsys.api.serving.KafkaChangeFeed;
-import io.recsys.api.serving.LiveFeatures;
 import io.recsys.api.serving.RecommendationService;
 import io.recsys.api.serving.ServingModels;
-import io.recsys.api.serving.StoreBreaker;
-import io.recsys.api.serving.Trending;
-import io.recsys.kafka.Topics;
 import io.recsys.models.bundle.BundleRegistry;
-import io.recsys.schema.feature.FeatureDerivation;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.store.JdbcFeatureStore;
 import io.vertx.core.Vertx;
@@ -29,21 +22,6 @@ import java.util.Map;
 
 /** Wires the API from its configuration: store, Kafka producer, bundles, ranking pipeline and HTTP server. */
 public final class RankerApi implements AutoCloseable {
-
-    /**
-     * How old held feature values may get before a background re-read; only what changes without a new row in the
-     * store (window starts sliding, decay) waits this long (see {@link LiveFeatures}).
-     */
-    /** How long the change feed remembers a write: several looks' worth, which reach back 2 s. */
-    public static final Duration CHANGE_HORIZON = Duration.ofSeconds(10);
-
-    public static final Duration FEATURE_MAX_AGE = Duration.ofSeconds(120);
-
-    /** The trending list is re-read at most this often while items are being written (see {@link Trending}). */
-    public static final Duration TRENDING_MIN_REFRESH = Duration.ofSeconds(2);
-
-    /** The trending list is re-read at least this often, items written or not: a safety net for a missed write. */
-    public static final Duration TRENDING_MAX_REFRESH = Duration.ofSeconds(30);
 
     /**
      * How long a request waits for a store connection before it ranks with held features or the registry's
@@ -82,23 +60,19 @@ public final class RankerApi implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
     private final KafkaProducer<String, String> impressionProducer;
     private final ServingModels models;
-    private final LiveFeatures features;
-    private final KafkaChangeFeed changeFeed;
-    private final Trending trending;
+    private final StoreReads reads;
     private final RankerServer server;
     private final int port;
 
     private RankerApi(Vertx vertx, JdbcFeatureStore store, KafkaProducer<String, String> producer,
-                      KafkaProducer<String, String> impressionProducer, ServingModels models, LiveFeatures features,
-                      KafkaChangeFeed changeFeed, Trending trending, RankerServer server, int port) {
+                      KafkaProducer<String, String> impressionProducer, ServingModels models, StoreReads reads,
+                      RankerServer server, int port) {
         this.vertx = vertx;
         this.store = store;
         this.producer = producer;
         this.impressionProducer = impressionProducer;
         this.models = models;
-        this.features = features;
-        this.changeFeed = changeFeed;
-        this.trending = trending;
+        this.reads = reads;
         this.server = server;
         this.port = port;
     }
@@ -110,8 +84,7 @@ public final class RankerApi implements AutoCloseable {
         KafkaProducer<String, String> producer = null;
         KafkaProducer<String, String> impressionProducer = null;
         ServingModels models = null;
-        KafkaChangeFeed changeFeed = null;
-        Trending trending = null;
+        StoreReads reads = null;
         try {
             store = JdbcFeatureStore.open(config.storeUrl(), registry, Clock.systemUTC(), 4,
                     STORE_CONNECTION_TIMEOUT);
@@ -121,37 +94,19 @@ public final class RankerApi implements AutoCloseable {
             models = new ServingModels(bundles, registry);
             models.reload(null, null, 0);
             ApiMetrics metrics = new ApiMetrics();
-            StoreBreaker breaker = new StoreBreaker(STORE_BREAKER_FAILURES, STORE_BREAKER_COOL_DOWN,
-                    Clock.systemUTC(), metrics);
-            trending = new Trending(store, breaker, TRENDING_MIN_REFRESH.toMillis(), TRENDING_MAX_REFRESH.toMillis(),
-                    metrics);
-            ChangeFeed changes = store::writtenSince;
-            if (config.kafkaChangeFeed()) {
-                changeFeed = new KafkaChangeFeed(config.kafkaBootstrap(), Topics.FEATURE_CHANGES, CHANGE_HORIZON,
-                        metrics);
-                if (!changeFeed.awaitStarted(Duration.ofSeconds(30))) {
-                    throw new IllegalStateException("could not read the feature change topic " + Topics.FEATURE_CHANGES
-                            + " on Kafka at " + config.kafkaBootstrap() + " within 30 s");
-                }
-                changes = changeFeed;
-            }
-            LiveFeatures features = new LiveFeatures(store, changes, breaker, new FeatureDerivation(registry),
-                    Duration.ofMillis(config.featureCacheMillis()), FEATURE_MAX_AGE, metrics, trending::itemsWritten);
-            RecommendationService recommendations = new RecommendationService(models, features,
-                    trending, new Catalogue(store, breaker), new ImpressionLogger(impressionProducer, metrics),
+            reads = StoreReads.open(store, registry, metrics, Duration.ofMillis(config.featureCacheMillis()),
+                    config.kafkaChangeFeed() ? config.kafkaBootstrap() : null);
+            RecommendationService recommendations = new RecommendationService(models, reads.features(),
+                    reads.trending(), new Catalogue(store, reads.breaker()), new ImpressionLogger(impressionProducer, metrics),
                     metrics, config.candidates(), config.rerankHead(), config.diversity(), config.blockedItems());
             RankerServer server = new RankerServer(vertx, config, recommendations,
                     new EventIngest(producer, metrics, Clock.systemUTC()), models, bundles, store, metrics);
             int port = server.start().await();
             server.updateModelInfo();
-            return new RankerApi(vertx, store, producer, impressionProducer, models, features, changeFeed, trending,
-                    server, port);
+            return new RankerApi(vertx, store, producer, impressionProducer, models, reads, server, port);
         } catch (Exception | Error e) {
-            if (changeFeed != null) {
-                changeFeed.close();
-            }
-            if (trending != null) {
-                trending.close();
+            if (reads != null) {
+                reads.close();
             }
             if (models != null) {
                 models.close();
@@ -198,15 +153,7 @@ public final class RankerApi implements AutoCloseable {
     public void close() {
         server.close();
         vertx.close().await();
-        features.close();
-        if (changeFeed != null) {
-            try {
-                changeFeed.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        trending.close();
+        reads.close();
         producer.close(Duration.ofSeconds(5));
         impressionProducer.close(Duration.ofSeconds(5));
         models.close();

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -252,7 +253,7 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
             try {
                 rowsRetired.inc(store.deleteBefore(cutoff));
             } catch (StoreUnavailableException e) {
-                LOG.warn("retention before {} failed; retried in {}", java.time.Instant.ofEpochMilli(cutoff),
+                LOG.warn("retention before {} failed; retried in {}", Instant.ofEpochMilli(cutoff),
                         RETENTION_EVERY, e);
             }
         }

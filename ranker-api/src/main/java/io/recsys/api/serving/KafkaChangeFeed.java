@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 public final class KafkaChangeFeed implements ChangeFeed, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaChangeFeed.class);
+    private static final long PRUNE_EVERY_MILLIS = 1_000;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<EntityKey, Long> written = new ConcurrentHashMap<>();
@@ -64,12 +65,17 @@ public final class KafkaChangeFeed implements ChangeFeed, AutoCloseable {
             consumer.seekToEnd(assigned);
             assigned.forEach(consumer::position); // resolve the end now, not at the first poll
             atEnd.countDown();
+            long lastPrune = System.currentTimeMillis();
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     apply(record.value());
                 }
-                long cutoff = newest - horizonMillis;
-                written.values().removeIf(writtenAt -> writtenAt < cutoff);
+                // a pass over every remembered write: once a second, not after every poll
+                if (System.currentTimeMillis() - lastPrune >= PRUNE_EVERY_MILLIS) {
+                    lastPrune = System.currentTimeMillis();
+                    long cutoff = newest - horizonMillis;
+                    written.values().removeIf(writtenAt -> writtenAt < cutoff);
+                }
             }
         } catch (WakeupException e) {
             if (running) {
