@@ -114,6 +114,9 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (!replicaChangeFeed.equals("store") && !replicaChangeFeed.equals("kafka")) {
+                throw new IllegalArgumentException("--replica-change-feed is store or kafka, not " + replicaChangeFeed);
+            }
             FeatureRegistry registry = FeatureRegistry.load();
             Map<String, Object> results = new LinkedHashMap<>();
             results.put("store", environment.storeUrl().startsWith("jdbc:h2") ? "embedded-h2" : "postgresql");
