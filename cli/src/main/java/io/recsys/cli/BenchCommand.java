@@ -68,6 +68,9 @@ final class BenchCommand implements Runnable {
             description = "Sustained events/s through Kafka → Flink → store, and freshness at a steady load.")
     static final class PipelineBench implements Callable<Integer> {
 
+        /** Impressions per generated list; each list gets one click, so a tenth of the events are clicks. */
+        private static final int LIST_SIZE = 9;
+
         @Option(names = "--events", defaultValue = "2000000", description = "Events for the throughput run.")
         int events;
 
@@ -150,13 +153,26 @@ final class BenchCommand implements Runnable {
             KeyDistribution items = KeyDistribution.parse(keyDistribution, keys, 3);
             long start = System.currentTimeMillis() - 86_400_000L;
             List<Event> generated = new ArrayList<>(events);
+            // lists of nine impressions for one user, each followed by that user's click on one of them: clicks
+            // that answer no list shown to their user would not count (FeedbackMatcher)
+            String user = null;
+            List<String> shown = new ArrayList<>(LIST_SIZE);
             for (int i = 0; i < events; i++) {
-                String user = "u" + users.next();
-                String item = "i" + items.next();
+                String request = "r" + i / (LIST_SIZE + 1);
+                int slot = i % (LIST_SIZE + 1);
                 long time = start + i / 20;
-                generated.add(random.nextInt(10) == 0
-                        ? Event.feedback("b" + i, EventType.CLICK, null, user, item, time)
-                        : Event.impression("b" + i, "r" + i / 10, user, item, 1 + i % 10, "bench", null, null, time));
+                if (slot == 0) {
+                    user = "u" + users.next();
+                    shown.clear();
+                }
+                if (slot < LIST_SIZE) {
+                    String item = "i" + items.next();
+                    shown.add(item);
+                    generated.add(Event.impression("b" + i, request, user, item, slot + 1, "bench", null, null, time));
+                } else {
+                    generated.add(Event.feedback("b" + i, EventType.CLICK, request, user,
+                            shown.get(random.nextInt(LIST_SIZE)), time));
+                }
             }
             Map<TopicPartition, Long> stop = new HashMap<>();
             Map<TopicPartition, Long> begin = new HashMap<>();

@@ -17,7 +17,7 @@ final class DatasetReplay {
     }
 
     static String summary(Replay.Result result, String dataset, String storeUrl) {
-        return String.format("replayed %d %s events (%d impressions, %d clicks, %d views) in %.1f s into %s",
+        return String.format("replayed %d %s events (%d impressions, %d clicks and %d views counted) in %.1f s into %s",
                 result.events(), dataset, result.impressions(), result.clicks(), result.views(),
                 result.wallMillis() / 1000.0, FeaturesCommand.redact(storeUrl));
     }

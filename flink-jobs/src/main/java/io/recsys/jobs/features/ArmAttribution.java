@@ -82,10 +82,14 @@ public class ArmAttribution extends KeyedProcessFunction<String, Event, Void> {
         return unattributed.getCount();
     }
 
-    /** Impressions with an arm, and clicks that can name their request; everything else has no arm to count. */
-    static boolean attributable(Event event) {
+    /**
+     * Impressions with an arm, and clicks that answer a list shown to their user; everything else has no arm to
+     * count, or must not move an arm's CTR.
+     */
+    static boolean attributable(CategorizedEvent categorized) {
+        Event event = categorized.event();
         return event.requestId() != null
-                && (event.type() == EventType.CLICK
+                && (event.type() == EventType.CLICK && categorized.attribution() == Attribution.MATCHED
                 || event.type() == EventType.IMPRESSION && event.experimentArm() != null);
     }
 }

@@ -17,7 +17,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.time.Duration;
 
 /**
  * The feature job: raw event records in, feature rows, interactions and item attributes out to the store,
@@ -25,12 +24,12 @@ import java.time.Duration;
  * sinks are injected, so tests run the very same graph on a MiniCluster.
  *
  * <pre>
- * events (decoded, event time per partition) ─ validate ─ drop late ─┐
- * catalogue ─ parse ─ store                                           ├─ item counters (keyed by item: drop copies,
- *                                          └──────────────────────────┘   count the item, attach category) ─ store
+ * events (decoded, event time per partition) ─ validate ─ drop late ─ match feedback to lists shown (keyed by user) ─┐
+ * catalogue ─ parse ─ store                                                  ├─ item counters (keyed by item: drop copies,
+ *                                          └─────────────────────────────────┘  count the item, attach category) ─ store
  *   each event counted once ─┬─ fan out ─ sum global per instant ─ cumulative counters (keyed by entity) ─ store
  *                            ├─ feedback → interactions ─ store
- *                            └─ impressions with an arm, clicks with a request → arm attribution (keyed by request)
+ *                            └─ impressions with an arm, matched clicks → arm attribution (keyed by request)
  * every refusal ─ dead letters
  * </pre>
  */
@@ -43,8 +42,6 @@ public final class FeatureJob {
      */
     static final long COUNTER_FLUSH_INTERVAL_MS = 50;
     static final int COUNTER_MAX_BUFFERED = 10_000;
-    /** A click counts for the experiment arm of its list if it comes within this long of the list being shown. */
-    static final Duration ARM_ATTRIBUTION_WINDOW = Duration.ofHours(24);
 
     private final Source<DecodedRecord, ?, ?> events;
     private final Source<String, ?, ?> catalogue;
@@ -93,7 +90,12 @@ public final class FeatureJob {
                         "catalogue").uid("catalogue-source")
                 .process(new ParseCatalogue()).name("parse-catalogue").uid("parse-catalogue");
 
-        SingleOutputStreamOperator<StoreRecord> itemRows = onTime.keyBy(Event::itemId, Types.STRING)
+        SingleOutputStreamOperator<AttributedEvent> attributed = onTime.keyBy(Event::userId, Types.STRING)
+                .process(new FeedbackMatcher(registry)).returns(AttributedEvent.class).name("match-feedback")
+                .uid("match-feedback");
+
+        SingleOutputStreamOperator<StoreRecord> itemRows = attributed
+                .keyBy(event -> event.event().itemId(), Types.STRING)
                 .connect(items.keyBy(ItemAttributes::itemId, Types.STRING))
                 .transform("item-counters", TypeInformation.of(StoreRecord.class),
                         new ItemCounter(registry, COUNTER_FLUSH_INTERVAL_MS, COUNTER_MAX_BUFFERED))
@@ -114,10 +116,10 @@ public final class FeatureJob {
                 .map(categorized -> interactionOf(categorized.event())).returns(Interaction.class)
                 .name("interactions").uid("interactions");
 
-        counted.map(CategorizedEvent::event).returns(Event.class).name("counted-events").uid("counted-events")
-                .filter(ArmAttribution::attributable).name("attributable").uid("attributable")
+        counted.filter(ArmAttribution::attributable).name("attributable").uid("attributable")
+                .map(CategorizedEvent::event).returns(Event.class).name("counted-events").uid("counted-events")
                 .keyBy(Event::requestId, Types.STRING)
-                .process(new ArmAttribution(ARM_ATTRIBUTION_WINDOW)).returns(Types.VOID).name("arm-attribution")
+                .process(new ArmAttribution(registry.feedbackAttributionWindow())).returns(Types.VOID).name("arm-attribution")
                 .uid("arm-attribution");
 
         // One sink per kind, so the bulk (feature rows) is chained to the counters and never re-serialized.
@@ -131,6 +133,7 @@ public final class FeatureJob {
 
         valid.getSideOutput(ValidateEvents.DEAD_LETTERS)
                 .union(onTime.getSideOutput(ValidateEvents.DEAD_LETTERS),
+                        attributed.getSideOutput(ValidateEvents.DEAD_LETTERS),
                         itemRows.getSideOutput(ValidateEvents.DEAD_LETTERS),
                         items.getSideOutput(ValidateEvents.DEAD_LETTERS))
                 .map(DeadLetter::toJson).returns(String.class).name("dead-letter-json").uid("dead-letter-json")

@@ -31,8 +31,8 @@ import org.apache.flink.util.OutputTag;
  * client's retry or a producer's resend is. Copies are dead-lettered with reason {@code duplicate} until the
  * watermark passes their time; after that upstream refuses them as {@code late}.
  */
-public class ItemCounter extends EntityCountingOperator<Event>
-        implements TwoInputStreamOperator<Event, ItemAttributes, StoreRecord>, BoundedMultiInput {
+public class ItemCounter extends EntityCountingOperator<AttributedEvent>
+        implements TwoInputStreamOperator<AttributedEvent, ItemAttributes, StoreRecord>, BoundedMultiInput {
 
     /** Every event counted once, with its item's category (null while the catalogue does not know the item). */
     public static final OutputTag<CategorizedEvent> COUNTED = new OutputTag<>("counted") {
@@ -55,7 +55,7 @@ public class ItemCounter extends EntityCountingOperator<Event>
     }
 
     @Override
-    public void processElement1(StreamRecord<Event> element) throws Exception {
+    public void processElement1(StreamRecord<AttributedEvent> element) throws Exception {
         hold(element.getValue());
     }
 
@@ -81,28 +81,35 @@ public class ItemCounter extends EntityCountingOperator<Event>
     }
 
     @Override
-    long timeOf(Event event) {
-        return event.eventTime();
+    long timeOf(AttributedEvent attributed) {
+        return attributed.event().eventTime();
+    }
+
+    /**
+     * Feedback that does not count for items still goes through the count with nothing to add, so that its copies
+     * are still refused and it still picks up the item's category for the counters downstream.
+     */
+    @Override
+    Delta deltaOf(AttributedEvent attributed) {
+        return attributed.attribution().countsFor(EntityType.ITEM, registry.unmatchedFeedbackCountsFor())
+                ? EventCounts.deltaOf(attributed.event(), registry) : Delta.NONE;
     }
 
     @Override
-    Delta deltaOf(Event event) {
-        return EventCounts.deltaOf(event, registry);
+    String eventIdOf(AttributedEvent attributed) {
+        return attributed.event().eventId();
     }
 
     @Override
-    String eventIdOf(Event event) {
-        return event.eventId();
+    void counted(AttributedEvent attributed, EntityCounters counters) {
+        Event event = attributed.event();
+        output.collect(COUNTED, new StreamRecord<>(
+                new CategorizedEvent(event, counters.attribute(), attributed.attribution()), event.eventTime()));
     }
 
     @Override
-    void counted(Event event, EntityCounters counters) {
-        output.collect(COUNTED, new StreamRecord<>(new CategorizedEvent(event, counters.attribute()),
-                event.eventTime()));
-    }
-
-    @Override
-    void duplicate(Event event) {
+    void duplicate(AttributedEvent attributed) {
+        Event event = attributed.event();
         duplicates.inc();
         output.collect(ValidateEvents.DEAD_LETTERS, new StreamRecord<>(DeadLetter.of(RejectReason.DUPLICATE,
                 "event_id " + event.eventId() + " was already counted", EventCodec.encode(event),

@@ -58,10 +58,17 @@ class ArmAttributionHarnessTest {
     }
 
     @Test
-    void onlyImpressionsWithAnArmAndClicksWithARequestAreAttributable() {
-        assertThat(ArmAttribution.attributable(impression("r1", "A", "i1"))).isTrue();
-        assertThat(ArmAttribution.attributable(impression("r1", null, "i1"))).isFalse();
-        assertThat(ArmAttribution.attributable(click("r1", "i1"))).isTrue();
-        assertThat(ArmAttribution.attributable(click(null, "i1"))).isFalse();
+    void onlyImpressionsWithAnArmAndClicksAnsweringAListShownToTheirUserAreAttributable() {
+        assertThat(ArmAttribution.attributable(categorized(impression("r1", "A", "i1"), Attribution.SHOWN))).isTrue();
+        assertThat(ArmAttribution.attributable(categorized(impression("r1", null, "i1"), Attribution.SHOWN)))
+                .isFalse();
+        assertThat(ArmAttribution.attributable(categorized(click("r1", "i1"), Attribution.MATCHED))).isTrue();
+        assertThat(ArmAttribution.attributable(categorized(click("r1", "i1"), Attribution.UNMATCHED))).isFalse();
+        assertThat(ArmAttribution.attributable(categorized(click("r1", "i1"), Attribution.REPEATED))).isFalse();
+        assertThat(ArmAttribution.attributable(categorized(click(null, "i1"), Attribution.UNMATCHED))).isFalse();
+    }
+
+    private static CategorizedEvent categorized(Event event, Attribution attribution) {
+        return new CategorizedEvent(event, null, attribution);
     }
 }

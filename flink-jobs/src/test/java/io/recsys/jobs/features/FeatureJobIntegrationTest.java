@@ -1,10 +1,13 @@
 package io.recsys.jobs.features;
 
+import io.recsys.jobs.replay.EventPublisher;
 import io.recsys.jobs.testing.KafkaTestTopics;
 import io.recsys.jobs.testing.WindowedCountAssertions;
 import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.schema.event.Decoded;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventCodec;
+import io.recsys.schema.event.EventTimePolicy;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.simulator.Simulator;
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -108,8 +112,12 @@ class FeatureJobIntegrationTest {
         String deadLetterTopic = KafkaTestTopics.create(kafka.bootstrapServers(), "dlq", 1);
         KafkaTestTopics.publish(kafka.bootstrapServers(), catalogueTopic, 1,
                 simulator.catalogue().stream().map(ItemAttributes::toJson).toList());
+        // keyed by user, as every producer of the system does: each user's events stay in order
         Map<TopicPartition, Long> ends = KafkaTestTopics.publish(kafka.bootstrapServers(), eventsTopic, PARTITIONS,
-                records);
+                records, i -> {
+                    Decoded decoded = EventCodec.decode(records.get(i), EventTimePolicy.DEFAULT, Clock.systemUTC());
+                    return decoded.isValid() ? EventPublisher.partitionOf(decoded.event(), PARTITIONS) : 0;
+                });
 
         FeatureJobSettings settings = FeatureJobSettings.defaults(checkpoints)
                 .withCheckpointInterval(Duration.ofMillis(300)).withRestartDelay(Duration.ofMillis(200));

@@ -24,13 +24,13 @@ class ItemCounterHarnessTest {
 
     private static final long T = 1_000_000;
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, Event, ItemAttributes, StoreRecord> harness;
+    private KeyedTwoInputStreamOperatorTestHarness<String, AttributedEvent, ItemAttributes, StoreRecord> harness;
 
     @BeforeEach
     void setUp() throws Exception {
         // one event per batch: every event is applied (and its head emitted) as it arrives
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new ItemCounter(FeatureRegistry.load(), 50, 1),
-                Event::itemId, ItemAttributes::itemId, Types.STRING);
+                attributed -> attributed.event().itemId(), ItemAttributes::itemId, Types.STRING);
         harness.open();
     }
 
@@ -43,8 +43,13 @@ class ItemCounterHarnessTest {
         return Event.impression(eventId, "r1", "u1", item, 1, "home", null, null, ts);
     }
 
+    /** Impressions as shown, feedback as matched: what counts everywhere. */
     private void process(Event event) throws Exception {
-        harness.processElement1(event, event.eventTime());
+        process(event, event.type().isFeedback() ? Attribution.MATCHED : Attribution.SHOWN);
+    }
+
+    private void process(Event event, Attribution attribution) throws Exception {
+        harness.processElement1(new AttributedEvent(event, attribution), event.eventTime());
     }
 
     private List<FeatureRow> heads() {
@@ -68,6 +73,24 @@ class ItemCounterHarnessTest {
                 .containsExactly(tuple("i1", T, 1L, 0L), tuple("i1", T + 1, 1L, 1L), tuple("i2", T + 2, 1L, 0L));
         assertThat(counted()).extracting(c -> c.event().eventId(), CategorizedEvent::category)
                 .containsExactly(tuple("e1", "sports"), tuple("e2", "sports"), tuple("e3", null));
+    }
+
+    @Test
+    void shouldPassUnmatchedFeedbackOnWithItsCategoryWithoutCountingItForTheItemAndStillRefuseItsCopy()
+            throws Exception {
+        harness.processElement2(new ItemAttributes("i1", "sports", "tennis"), 0);
+        process(impression("e1", "i1", T));
+        process(Event.feedback("e2", EventType.CLICK, null, "stranger", "i1", T + 1), Attribution.UNMATCHED);
+        process(Event.feedback("e3", EventType.CLICK, "r1", "u1", "i1", T + 2), Attribution.REPEATED);
+        process(Event.feedback("e2", EventType.CLICK, null, "stranger", "i1", T + 1), Attribution.UNMATCHED);
+
+        assertThat(heads()).extracting(r -> r.counters().clicks()).containsOnly(0L);
+        assertThat(counted()).extracting(c -> c.event().eventId(), CategorizedEvent::category,
+                        CategorizedEvent::attribution)
+                .containsExactly(tuple("e1", "sports", Attribution.SHOWN),
+                        tuple("e2", "sports", Attribution.UNMATCHED), tuple("e3", "sports", Attribution.REPEATED));
+        assertThat(harness.getSideOutput(ValidateEvents.DEAD_LETTERS)).extracting(r -> r.getValue().reason())
+                .containsExactly("duplicate");
     }
 
     @Test
@@ -119,7 +142,7 @@ class ItemCounterHarnessTest {
     void shouldRecogniseACopyWithinOneBatch() throws Exception {
         harness.close();
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new ItemCounter(FeatureRegistry.load(), 50, 100),
-                Event::itemId, ItemAttributes::itemId, Types.STRING);
+                attributed -> attributed.event().itemId(), ItemAttributes::itemId, Types.STRING);
         harness.open();
         process(impression("e1", "i1", T));
         process(impression("e1", "i1", T));

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntUnaryOperator;
 
 /** Fresh topics per test on the embedded broker, and plain producer/consumer helpers. */
 public final class KafkaTestTopics {
@@ -36,17 +37,28 @@ public final class KafkaTestTopics {
     /** Publishes round-robin over partitions; returns the end offset of each partition afterwards. */
     public static Map<TopicPartition, Long> publish(String bootstrap, String topic, int partitions, List<String> values)
             throws Exception {
+        return publish(bootstrap, topic, partitions, values, i -> i % partitions);
+    }
+
+    /**
+     * Publishes the {@code i}-th value to partition {@code partitionOf(i)}; returns the end offset of each partition
+     * afterwards.
+     */
+    public static Map<TopicPartition, Long> publish(String bootstrap, String topic, int partitions, List<String> values,
+                                                    IntUnaryOperator partitionOf) throws Exception {
         Map<TopicPartition, Long> ends = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            ends.put(new TopicPartition(topic, p), 0L);
+        }
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < values.size(); i++) {
-                producer.send(new ProducerRecord<>(topic, i % partitions, null, values.get(i)));
+                int partition = partitionOf.applyAsInt(i);
+                producer.send(new ProducerRecord<>(topic, partition, null, values.get(i)));
+                ends.merge(new TopicPartition(topic, partition), 1L, Long::sum);
             }
             producer.flush();
-        }
-        for (int p = 0; p < partitions; p++) {
-            ends.put(new TopicPartition(topic, p), (long) ((values.size() - p + partitions - 1) / partitions));
         }
         return ends;
     }

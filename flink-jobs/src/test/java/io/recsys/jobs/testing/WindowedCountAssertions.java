@@ -3,6 +3,7 @@ package io.recsys.jobs.testing;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
 import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureVector;
 import io.recsys.store.JdbcFeatureStore;
@@ -16,7 +17,10 @@ import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every windowed count the store serves, for every item, user and the global entity, equals a brute-force count. */
+/**
+ * Every windowed count the store serves, for every item, user and the global entity, equals a brute-force count of
+ * the events that count there under the job's feedback rule ({@link BruteForce#countedFor}).
+ */
 public final class WindowedCountAssertions {
 
     private static final long HOUR = 3_600_000L;
@@ -30,7 +34,8 @@ public final class WindowedCountAssertions {
      */
     public static void assertEveryWindowedCountMatches(String storeUrl, List<Event> events,
                                                        FeatureRegistry registry) {
-        BruteForce truth = new BruteForce(events);
+        BruteForce truth = BruteForce.countedFor(EntityType.ITEM, events, registry);
+        BruteForce userTruth = BruteForce.countedFor(EntityType.USER, events, registry);
         Set<String> items = new TreeSet<>();
         Set<String> users = new TreeSet<>();
         events.forEach(e -> {
@@ -64,9 +69,9 @@ public final class WindowedCountAssertions {
                     var is = BruteForce.user(user);
                     assertThat(store.readAsOf(EntityKey.user(user), t).values())
                             .as("user %s at %s", user, Instant.ofEpochMilli(t))
-                            .containsEntry("clicks_1h", truth.count(is, EventType.CLICK, t, HOUR))
-                            .containsEntry("clicks_24h", truth.count(is, EventType.CLICK, t, 24 * HOUR))
-                            .containsEntry("views_24h", truth.count(is, EventType.VIEW, t, 24 * HOUR));
+                            .containsEntry("clicks_1h", userTruth.count(is, EventType.CLICK, t, HOUR))
+                            .containsEntry("clicks_24h", userTruth.count(is, EventType.CLICK, t, 24 * HOUR))
+                            .containsEntry("views_24h", userTruth.count(is, EventType.VIEW, t, 24 * HOUR));
                 }
                 assertThat(store.readAsOf(EntityKey.GLOBAL, t).values())
                         .containsEntry("impressions_24h", truth.count(e -> true, EventType.IMPRESSION, t, 24 * HOUR))

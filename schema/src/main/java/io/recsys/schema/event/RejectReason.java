@@ -13,7 +13,9 @@ public enum RejectReason {
     /** event time at or behind the job's watermark: too late to count exactly */
     LATE,
     /** an event id already counted */
-    DUPLICATE;
+    DUPLICATE,
+    /** a user's feedback beyond the registry's bound per event-time minute */
+    FEEDBACK_RATE;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,6 +39,9 @@ public final class FeatureRegistry implements Serializable {
     private final int recentItems;
     private final Duration retention;
     private final Duration userStateTtl;
+    private final Duration feedbackAttributionWindow;
+    private final int maxFeedbackPerUserMinute;
+    private final Set<EntityType> unmatchedFeedbackCountsFor;
     private final List<FeatureDefinition> features;
 
     private FeatureRegistry(JsonNode root) {
@@ -53,6 +57,13 @@ public final class FeatureRegistry implements Serializable {
         this.recentItems = params.path("recent_items").asInt();
         this.retention = Duration.parse(params.path("retention").asText());
         this.userStateTtl = Duration.parse(params.path("user_state_ttl").asText("PT0S"));
+        this.feedbackAttributionWindow = Duration.parse(params.path("feedback_attribution_window").asText());
+        this.maxFeedbackPerUserMinute = params.path("max_feedback_per_user_minute").asInt();
+        Set<EntityType> unmatchedCountsFor = EnumSet.noneOf(EntityType.class);
+        for (JsonNode entity : params.path("unmatched_feedback_counts_for")) {
+            unmatchedCountsFor.add(EntityType.fromWireName(entity.asText()));
+        }
+        this.unmatchedFeedbackCountsFor = Collections.unmodifiableSet(unmatchedCountsFor);
         List<FeatureDefinition> defs = new ArrayList<>();
         for (JsonNode f : root.path("features")) {
             JsonNode def = f.get("default");
@@ -62,7 +73,8 @@ public final class FeatureRegistry implements Serializable {
         }
         this.features = Collections.unmodifiableList(defs);
         if (version < 1 || shortWindow.isNegative() || shortWindow.isZero() || halfLife.isZero() || priorStrength <= 0
-                || recentItems < 1 || features.isEmpty()) {
+                || recentItems < 1 || features.isEmpty() || feedbackAttributionWindow.isNegative()
+                || feedbackAttributionWindow.isZero() || maxFeedbackPerUserMinute < 1) {
             throw new IllegalArgumentException("feature registry is incomplete or has out-of-range parameters");
         }
     }
@@ -146,6 +158,28 @@ public final class FeatureRegistry implements Serializable {
     /** How long the feature job keeps a user's counters without an event from them; zero for ever. */
     public Duration userStateTtl() {
         return userStateTtl;
+    }
+
+    /**
+     * How long after a list is shown feedback on one of its items counts as answering it; also how long one user's
+     * repeated feedback of one type on one item counts only once.
+     */
+    public Duration feedbackAttributionWindow() {
+        return feedbackAttributionWindow;
+    }
+
+    /** A user's feedback beyond this many events in one event-time minute is dead-lettered, not counted. */
+    public int maxFeedbackPerUserMinute() {
+        return maxFeedbackPerUserMinute;
+    }
+
+    /**
+     * The entity types whose features count feedback that answers no impression served to that user. Features of
+     * the others (an item's clicks and CTR, the global rates, user × category CTR) depend on exposure: counting
+     * unmatched feedback there would let anyone who can post a click move what everyone is shown.
+     */
+    public Set<EntityType> unmatchedFeedbackCountsFor() {
+        return unmatchedFeedbackCountsFor;
     }
 
     public Duration retention() {
