@@ -1,5 +1,6 @@
 package io.recsys.cli;
 
+import io.recsys.jobs.features.FeedbackAttribution;
 import io.recsys.jobs.replay.EventPublisher;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.ranking.FmReranker;
@@ -8,6 +9,7 @@ import io.recsys.models.training.BundleTrainer;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.simulator.Simulator;
 import io.recsys.simulator.SimulatorConfig;
@@ -53,9 +55,10 @@ final class FirstBundle {
         try (ProgressBar published = Progress.bar("publish history", history.size())) {
             publisher.publish(history, 0, published::stepTo);
         }
-        try (ProgressBar processed = Progress.bar("history in store", history.size())) {
+        long counted = FeedbackAttribution.countedFor(EntityType.GLOBAL, history, registry).size();
+        try (ProgressBar processed = Progress.bar("history in store", counted)) {
             long deadline = System.currentTimeMillis() + 300_000;
-            while (processed(store) - before < history.size()) {
+            while (processed(store) - before < counted) {
                 if (System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException("the feature job did not store the simulated history within"
                             + " 5 minutes");
@@ -63,7 +66,7 @@ final class FirstBundle {
                 processed.stepTo(processed(store) - before);
                 Thread.sleep(250);
             }
-            processed.stepTo(history.size());
+            processed.stepTo(counted);
         }
         Map<String, String> categories = new HashMap<>();
         for (ItemAttributes item : live.catalogue()) {

@@ -39,7 +39,10 @@ import java.util.List;
  * </ul>
  * Feedback whose list is not here yet waits until the watermark passes its time: every impression before it has
  * arrived by then (later ones are refused as late upstream), so the verdict does not depend on the order in which
- * partitions interleave, and a replay decides as the live run did.
+ * partitions interleave, and a replay decides as the live run did. It waits at most the registry's
+ * {@code max_out_of_orderness} of processing time, though: a quiet stream may not move the watermark for a long
+ * time, and the click a user just made must not wait for the next user. (The API logs a list and takes the click on
+ * it through different producers, so the click can land first.)
  */
 public class FeedbackMatcher extends KeyedProcessFunction<String, Event, AttributedEvent> {
 
@@ -48,13 +51,14 @@ public class FeedbackMatcher extends KeyedProcessFunction<String, Event, Attribu
     private final long windowMillis;
     private final int maxPerMinute;
     private final Duration stateTtl;
+    private final long maxWaitMillis;
     /** (request id, item) shown to this user → when. */
     private transient MapState<String, Long> shown;
     /** (item, feedback type) → when this user's last matched feedback of that type on that item happened. */
     private transient MapState<String, Long> lastMatched;
     /** {event-time minute, feedback accepted in it}. */
     private transient ValueState<long[]> minute;
-    /** Feedback whose list had not arrived, encoded, until the watermark passes it. */
+    /** Feedback whose list had not arrived, encoded after the processing time it waits until at most. */
     private transient ListState<String> waiting;
     private transient Counter matched;
     private transient Counter unmatched;
@@ -65,6 +69,7 @@ public class FeedbackMatcher extends KeyedProcessFunction<String, Event, Attribu
         this.windowMillis = registry.feedbackAttributionWindow().toMillis();
         this.maxPerMinute = registry.maxFeedbackPerUserMinute();
         this.stateTtl = registry.feedbackAttributionWindow();
+        this.maxWaitMillis = registry.maxOutOfOrderness().toMillis();
     }
 
     @Override
@@ -106,8 +111,10 @@ public class FeedbackMatcher extends KeyedProcessFunction<String, Event, Attribu
         Long shownAt = shownAt(event);
         if (shownAt == null && event.requestId() != null
                 && event.eventTime() > ctx.timerService().currentWatermark()) {
-            waiting.add(EventCodec.encode(event));
+            long deadline = ctx.timerService().currentProcessingTime() + maxWaitMillis;
+            waiting.add(deadline + "\t" + EventCodec.encode(event));
             ctx.timerService().registerEventTimeTimer(event.eventTime());
+            ctx.timerService().registerProcessingTimeTimer(deadline);
             return;
         }
         out.collect(attribute(event, shownAt));
@@ -115,13 +122,16 @@ public class FeedbackMatcher extends KeyedProcessFunction<String, Event, Attribu
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AttributedEvent> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        long now = ctx.timerService().currentProcessingTime();
         List<String> later = new ArrayList<>();
-        for (String encoded : waiting.get()) {
-            Event event = decode(encoded);
-            if (event.eventTime() <= timestamp) {
+        for (String entry : waiting.get()) {
+            int tab = entry.indexOf('\t');
+            Event event = decode(entry.substring(tab + 1));
+            if (event.eventTime() <= watermark || Long.parseLong(entry.substring(0, tab)) <= now) {
                 out.collect(attribute(event, shownAt(event)));
             } else {
-                later.add(encoded);
+                later.add(entry);
             }
         }
         waiting.update(later);

@@ -4,6 +4,7 @@ import io.recsys.datasets.Dataset;
 import io.recsys.jobs.features.FeatureJob;
 import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
+import io.recsys.jobs.features.FeedbackAttribution;
 import io.recsys.jobs.features.KafkaEndpoints;
 import io.recsys.kafka.Topics;
 import io.recsys.schema.event.Event;
@@ -11,6 +12,7 @@ import io.recsys.schema.event.EventType;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.Counters;
 import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
 import io.recsys.store.JdbcFeatureStore;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +31,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Replays a dataset through the real pipeline: publishes its catalogue and events to Kafka in event-time order,
  * runs the feature job over exactly those events (bounded by the offsets they will occupy), and returns once the
- * job has finished and the store's global totals fit the dataset's: every impression, and the feedback that
- * counts (what answers a list shown to its user).
+ * job has finished and the store's global totals equal what the dataset's events count for: every impression,
+ * and the feedback that answers a list shown to its user ({@link FeedbackAttribution}).
  *
  * <p>The job starts with empty state at the first replayed event, so replay into a fresh store, or into one that
  * holds the same dataset (the rows are rewritten with the same values). Nothing else may publish to the events
@@ -83,9 +86,11 @@ public final class Replay {
                 settings.sinkBatching());
         JobClient client = runner.start(job, settings, "replay-" + dataset.name());
 
-        long impressions = dataset.events().stream().filter(e -> e.type() == EventType.IMPRESSION).count();
-        long clicks = dataset.events().stream().filter(e -> e.type() == EventType.CLICK).count();
-        long views = dataset.events().stream().filter(e -> e.type() == EventType.VIEW).count();
+        // feedback that answers no list shown to its user, or repeats a counted one, is not counted globally
+        List<Event> counted = FeedbackAttribution.countedFor(EntityType.GLOBAL, dataset.events(), registry);
+        long impressions = counted.stream().filter(e -> e.type() == EventType.IMPRESSION).count();
+        long clicks = counted.stream().filter(e -> e.type() == EventType.CLICK).count();
+        long views = counted.stream().filter(e -> e.type() == EventType.VIEW).count();
         long total = dataset.events().size();
         try (EventPublisher publisher = new EventPublisher(bootstrapServers, Topics.EVENTS, actualPartitions);
              JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
@@ -99,16 +104,14 @@ public final class Replay {
             long processed = processedSoFar(store);
             progress.processed(processed, total);
             Counters counters = store.latestRow(EntityKey.GLOBAL).map(FeatureRow::counters).orElse(Counters.ZERO);
-            // feedback that answers no list shown to its user, or repeats a counted one, is not counted globally
-            // (FeedbackMatcher): fewer clicks and views than the dataset's are expected, more or fewer impressions not
-            if (counters.impressions() != impressions || counters.clicks() > clicks || counters.views() > views) {
+            if (counters.impressions() != impressions || counters.clicks() != clicks || counters.views() != views) {
                 throw new IllegalStateException(String.format("the store's global totals (impressions %d, clicks %d,"
-                                + " views %d) do not fit the dataset's (%d, %d, %d); see the dead-letter topic %s",
+                                + " views %d) differ from what the dataset's events count for (%d, %d, %d); see the"
+                                + " dead-letter topic %s",
                         counters.impressions(), counters.clicks(), counters.views(), impressions, clicks, views,
                         Topics.DEAD_LETTER));
             }
-            return new Result(total, impressions, counters.clicks(), counters.views(),
-                    System.currentTimeMillis() - started);
+            return new Result(total, impressions, clicks, views, System.currentTimeMillis() - started);
         }
     }
 

@@ -100,6 +100,21 @@ class FeedbackMatcherHarnessTest {
     }
 
     @Test
+    void aClickWhoseListHasNotComeIsDecidedAfterTheOutOfOrdernessBoundOfProcessingTimeWithoutAWatermark()
+            throws Exception {
+        harness.setProcessingTime(0);
+        click("r1", "u1", "i1", T + 1_000);
+        show("r1", "u1", "i1", T);
+        harness.setProcessingTime(REGISTRY.maxOutOfOrderness().toMillis() - 1);
+        assertThat(feedbackVerdicts()).isEmpty();
+        harness.setProcessingTime(REGISTRY.maxOutOfOrderness().toMillis());
+
+        assertThat(feedbackVerdicts()).containsExactly(Attribution.MATCHED);
+        harness.processWatermark(new Watermark(T + 1_000));
+        assertThat(feedbackVerdicts()).as("decided once").hasSize(1);
+    }
+
+    @Test
     void oneUserClickingOneItemAgainFromAnotherListWithinTheWindowCountsOnceAndAgainAfterIt() throws Exception {
         show("r1", "u1", "i1", T);
         show("r2", "u1", "i1", T + 10_000);
