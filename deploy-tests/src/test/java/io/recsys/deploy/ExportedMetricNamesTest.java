@@ -127,6 +127,16 @@ class ExportedMetricNamesTest {
                 "flink_jobmanager_job_numberOfCompletedCheckpoints");
     }
 
+    /**
+     * The API's JVM metrics come from the same simpleclient the feature job's Prometheus reporter uses on this
+     * classpath; when the reporter jar's own old copy came first, the JVM collectors failed and /metrics answered 500.
+     */
+    @Test
+    void theApiExportsTheJvmsMetricsBesideFlinksReporter() {
+        assertThat(exported).containsKeys("jvm_memory_bytes_used", "jvm_gc_collection_seconds_sum",
+                "jvm_threads_current");
+    }
+
     /** "where" → the names its expression reads that neither scrape has, minus the allow-lists. */
     private static Map<String, Set<String>> unexported(Map<String, String> expressions) {
         Map<String, Set<String>> missing = new TreeMap<>();

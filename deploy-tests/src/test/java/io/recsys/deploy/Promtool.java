@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Prometheus' own rule checker. Debian's "prometheus" package installs it (.ci/run does); a missing promtool is a
+ * Prometheus' own rule checker. Debian's "prometheus" package installs it (./recsys test does); a missing promtool is a
  * failure, not a skip, so unchecked rules cannot pass as checked.
  */
 final class Promtool {
@@ -36,7 +36,7 @@ final class Promtool {
             }
         }
         throw new AssertionError("promtool is not on the PATH: install Debian's prometheus package"
-                + " (apt-get install -y prometheus; .ci/run does) or point -Drecsys.promtool at it");
+                + " (apt-get install -y prometheus; ./recsys test does) or point -Drecsys.promtool at it");
     }
 
     /** Runs promtool in k8s/monitoring/rules (the test files name their rule files relative to their own place). */

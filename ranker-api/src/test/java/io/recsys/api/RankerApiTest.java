@@ -218,6 +218,18 @@ class RankerApiTest {
         assertThat(fixture.get("/openapi.yaml").body()).contains("getRecommendations");
     }
 
+    @Test
+    void metricsShowTheJvmsHeapCollectorPausesAndThreads() throws Exception {
+        HttpResponse<String> response = fixture.get("/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).containsPattern("jvm_memory_bytes_used\\{area=\"heap\",} [1-9]")
+                .containsPattern("jvm_memory_bytes_max\\{area=\"heap\",} [1-9]")
+                .contains("jvm_gc_collection_seconds_count{gc=")
+                .containsPattern("jvm_threads_current [1-9]")
+                .contains("process_cpu_seconds_total");
+    }
+
     private static void copy(Path from, Path to) throws Exception {
         try (var paths = Files.walk(from)) {
             for (Path path : paths.toList()) {

@@ -4,11 +4,21 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
+import io.prometheus.client.hotspot.BufferPoolsExports;
+import io.prometheus.client.hotspot.ClassLoadingExports;
+import io.prometheus.client.hotspot.GarbageCollectorExports;
+import io.prometheus.client.hotspot.MemoryPoolsExports;
+import io.prometheus.client.hotspot.StandardExports;
+import io.prometheus.client.hotspot.ThreadExports;
+import io.prometheus.client.hotspot.VersionInfoExports;
 import io.recsys.schema.event.RejectReason;
 
 import java.util.List;
 
-/** Every metric the API exports on /metrics, registered in one registry per server. */
+/**
+ * Every metric the API exports on /metrics, registered in one registry per server: the API's own and the JVM's
+ * (heap and memory pools, collector pauses, threads, buffers, classes, process CPU and file descriptors).
+ */
 public final class ApiMetrics {
 
     public final CollectorRegistry registry = new CollectorRegistry();
@@ -94,5 +104,15 @@ public final class ApiMetrics {
         for (String outcome : List.of("ok", "failed", "skipped")) {
             storeReads.labels(outcome);
         }
+        // The API's latency tail was the collector's pauses (docs/benchmarks.md), so heap and pauses belong beside
+        // the request metrics. DefaultExports would add MemoryAllocationExports too, which hangs a listener on
+        // every collector per registry and never removes it: one more for every server a JVM starts.
+        new StandardExports().register(registry);
+        new MemoryPoolsExports().register(registry);
+        new GarbageCollectorExports().register(registry);
+        new ThreadExports().register(registry);
+        new BufferPoolsExports().register(registry);
+        new ClassLoadingExports().register(registry);
+        new VersionInfoExports().register(registry);
     }
 }
