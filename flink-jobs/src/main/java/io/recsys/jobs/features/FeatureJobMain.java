@@ -15,9 +15,9 @@ import java.util.Map;
  * The entry class of the shaded feature-job jar, for {@code flink run} and the Flink Kubernetes Operator:
  * {@code --kafka HOST:PORT --store JDBC_URL [--kafka-properties FILE]}, where FILE holds the Kafka clients' security
  * settings ({@link KafkaPropertiesFile}; default: the file {@code RECSYS_KAFKA_PROPERTIES} names, else none).
- * Everything about how it runs (state backend, checkpoints, restarts,
- * parallelism) comes from the cluster's configuration, flink-conf/config.yaml; the job follows the events topic
- * from its consumer group's committed offsets.
+ * Everything about how it runs (state backend, checkpoints, restarts, parallelism) comes from the cluster's
+ * configuration, flink-conf/config.yaml; the job follows the events topic from its consumer group's committed
+ * offsets.
  */
 public final class FeatureJobMain {
 

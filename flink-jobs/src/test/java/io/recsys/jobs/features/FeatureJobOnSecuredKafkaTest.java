@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -31,7 +32,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,11 +92,21 @@ class FeatureJobOnSecuredKafkaTest {
         }
     }
 
-    /** The file a deployment mounts: the user's security settings, one per line. */
+    /**
+     * The file as k8s/kafka/client-config.yaml has it (TLS aside): no password in it, the JAAS line read through
+     * Kafka's DirectoryConfigProvider from the user's Secret, here a directory holding the file sasl.jaas.config as
+     * the mounted Secret does. The task managers resolve it where they make their clients.
+     */
     private static Path propertiesFile(Path dir, KafkaConnection user) throws Exception {
-        return Files.writeString(dir.resolve("feature-job.properties"), user.security().entrySet().stream()
-                .map(setting -> setting.getKey() + "=" + setting.getValue())
-                .collect(Collectors.joining("\n")));
+        Path secret = Files.createDirectories(dir.resolve("kafka-user"));
+        Files.writeString(secret.resolve(SaslConfigs.SASL_JAAS_CONFIG),
+                user.security().get(SaslConfigs.SASL_JAAS_CONFIG));
+        return Files.writeString(dir.resolve("client.properties"), String.join("\n",
+                "security.protocol=SASL_PLAINTEXT",
+                "sasl.mechanism=" + EmbeddedKafka.SCRAM_MECHANISM,
+                "config.providers=dir",
+                "config.providers.dir.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+                "sasl.jaas.config=${dir:" + secret + ":sasl.jaas.config}"));
     }
 
     private static Map<TopicPartition, Long> offsets(EmbeddedKafka kafka, OffsetSpec spec) throws Exception {
