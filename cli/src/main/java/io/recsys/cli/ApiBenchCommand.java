@@ -120,12 +120,12 @@ final class ApiBenchCommand implements Callable<Integer> {
         String storeUrl = environment.storeUrl();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(environment.dataDir.resolve("kafka"));
              JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
-            Topics.ensure(kafka.bootstrapServers(), 2);
+            Topics.ensure(kafka.connection(), 2);
             System.err.println("writing " + items + " items and " + users + " users to the store...");
             populate(store);
             Path bundles = environment.dataDir.resolve("bench-bundles");
             writeBundle(bundles, registry, results);
-            ApiConfig config = api.config(bundles, storeUrl, kafka.bootstrapServers());
+            ApiConfig config = api.config(bundles, storeUrl, kafka.connection());
             try (RankerApi server = RankerApi.start(config, registry)) {
                 String base = "http://127.0.0.1:" + server.port();
                 System.err.println("first request of each of " + users + " users...");

@@ -2,6 +2,7 @@ package io.recsys.cli;
 
 import io.recsys.api.ApiConfig;
 import io.recsys.api.http.TrustedProxies;
+import io.recsys.kafka.KafkaConnection;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ final class ApiOptions {
     @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
     Path tlsKey;
 
-    ApiConfig config(Path bundlesDir, String storeUrl, String kafkaBootstrap) {
+    ApiConfig config(Path bundlesDir, String storeUrl, KafkaConnection kafka) {
         if (bodyLimit <= 0 || maxInFlight <= 0 || maxQueueMillis <= 0 || workers <= 0 || candidates <= 0
                 || rerankHead < 0) {
             throw new IllegalArgumentException("--body-limit, --max-in-flight, --max-queue-ms, --workers and"
@@ -125,7 +126,7 @@ final class ApiOptions {
         }
         String token = System.getenv(adminTokenEnv);
         return new ApiConfig(host, port, bodyLimit, token == null || token.isBlank() ? null : token, corsOrigin,
-                bundlesDir, storeUrl, kafkaBootstrap, maxInFlight, workers, maxQueueMillis, featureRefreshMillis, candidates,
+                bundlesDir, storeUrl, kafka, maxInFlight, workers, maxQueueMillis, featureRefreshMillis, candidates,
                 rerankHead, 0.1, blocked, tlsCert == null ? null : new ApiConfig.Tls(tlsCert, tlsKey),
                 rateLimitPerClient, List.copyOf(trustedProxies), changeFeed.equals("kafka"), producerTokens);
     }

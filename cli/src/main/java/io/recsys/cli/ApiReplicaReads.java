@@ -4,6 +4,7 @@ import io.recsys.api.RankerApi;
 import io.recsys.api.StoreReads;
 import io.recsys.api.serving.ApiMetrics;
 import io.recsys.api.serving.LiveFeatures;
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.store.JdbcFeatureStore;
@@ -31,8 +32,8 @@ final class ApiReplicaReads implements AutoCloseable {
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final ScheduledExecutorService requests;
 
-    /** @param kafkaBootstrap where the feature job's change topic is, for replicas that read it; null: they ask the store */
-    ApiReplicaReads(int replicas, String storeUrl, String kafkaBootstrap, FeatureRegistry registry,
+    /** @param kafka where the feature job's change topic is, for replicas that read it; null: they ask the store */
+    ApiReplicaReads(int replicas, String storeUrl, KafkaConnection kafka, FeatureRegistry registry,
                     String keyDistribution, int keys) throws InterruptedException {
         requests = Executors.newScheduledThreadPool(1, runnable -> {
             Thread thread = new Thread(runnable, "api-replica-requests");
@@ -43,7 +44,7 @@ final class ApiReplicaReads implements AutoCloseable {
             JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry, Clock.systemUTC(), 4,
                     RankerApi.STORE_CONNECTION_TIMEOUT);
             parts.add(store);
-            StoreReads reads = StoreReads.open(store, registry, new ApiMetrics(), CHANGE_LOOK_EVERY, kafkaBootstrap);
+            StoreReads reads = StoreReads.open(store, registry, new ApiMetrics(), CHANGE_LOOK_EVERY, kafka);
             parts.add(reads);
             LiveFeatures features = reads.features();
             KeyDistribution users = KeyDistribution.parse(keyDistribution, keys, 100 + r);

@@ -8,6 +8,7 @@ import io.recsys.jobs.features.FeatureJobSettings;
 import io.recsys.jobs.features.KafkaEndpoints;
 import io.recsys.jobs.replay.EventPublisher;
 import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
@@ -18,7 +19,6 @@ import io.recsys.store.JdbcFeatureStore;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.ArgGroup;
@@ -127,15 +127,15 @@ final class BenchCommand implements Runnable {
             results.put("parallelism", parallelism);
             results.put("cores", Runtime.getRuntime().availableProcessors());
             try (EmbeddedKafka embedded = kafka.startEmbeddedUnlessExternal(environment.dataDir)) {
-                String bootstrap = embedded == null ? kafka.bootstrap : embedded.bootstrapServers();
-                Topics.ensure(bootstrap, parallelism);
+                KafkaConnection connection = kafka.connection(embedded);
+                Topics.ensure(connection, parallelism);
                 FeatureJobSettings settings = FeatureJobSettings.defaults(environment.checkpoints())
                         .withParallelism(parallelism).withStateBackend(stateBackend);
                 if (events > 0) {
-                    results.put("throughput", throughput(bootstrap, registry, settings));
+                    results.put("throughput", throughput(connection, registry, settings));
                 }
                 if (freshnessSeconds > 0) {
-                    results.put("freshness", freshness(bootstrap, registry, settings));
+                    results.put("freshness", freshness(connection, registry, settings));
                 }
             }
             Files.createDirectories(out.toAbsolutePath().getParent());
@@ -145,9 +145,9 @@ final class BenchCommand implements Runnable {
             return 0;
         }
 
-        private Map<String, Object> throughput(String bootstrap, FeatureRegistry registry,
+        private Map<String, Object> throughput(KafkaConnection connection, FeatureRegistry registry,
                                                FeatureJobSettings settings) throws Exception {
-            String topic = freshTopic(bootstrap, "bench.events");
+            String topic = freshTopic(connection, "bench.events");
             SplittableRandom random = new SplittableRandom(1);
             KeyDistribution users = KeyDistribution.parse(keyDistribution, keys, 2);
             KeyDistribution items = KeyDistribution.parse(keyDistribution, keys, 3);
@@ -183,15 +183,15 @@ final class BenchCommand implements Runnable {
             for (Event event : generated) {
                 stop.merge(new TopicPartition(topic, EventPublisher.partitionOf(event, parallelism)), 1L, Long::sum);
             }
-            try (EventPublisher publisher = new EventPublisher(bootstrap, topic, parallelism);
+            try (EventPublisher publisher = new EventPublisher(connection, topic, parallelism);
                  ProgressBar bar = Progress.bar("publish", events)) {
                 publisher.publish(generated, 0, bar::stepTo);
             }
             generated.clear();
-            double decodeOnly = decodeOnlyRate(bootstrap, topic, begin, stop, settings);
+            double decodeOnly = decodeOnlyRate(connection, topic, begin, stop, settings);
             StoreFootprint before = StoreFootprint.of(environment.storeUrl());
-            FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, topic, begin, stop),
-                    KafkaEndpoints.catalogueUpToNow(bootstrap, Topics.CATALOGUE), environment.storeUrl(), registry,
+            FeatureJob job = FeatureJob.onKafka(connection, KafkaEndpoints.events(connection, topic, begin, stop),
+                    KafkaEndpoints.catalogueUpToNow(connection, Topics.CATALOGUE), environment.storeUrl(), registry,
                     settings.sinkBatching());
             long cpuBefore = processCpuNanos();
             long started = System.nanoTime();
@@ -239,11 +239,11 @@ final class BenchCommand implements Runnable {
          * The rate of a job that only reads and decodes the same events from Kafka and discards them: the limit the
          * machine sets for any job on this source, so the feature job's rate can be read as a fraction of it.
          */
-        private double decodeOnlyRate(String bootstrap, String topic, Map<TopicPartition, Long> begin,
+        private double decodeOnlyRate(KafkaConnection connection, String topic, Map<TopicPartition, Long> begin,
                                       Map<TopicPartition, Long> stop, FeatureJobSettings settings) throws Exception {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
                     settings.parallelism(), settings.toConfiguration());
-            env.fromSource(KafkaEndpoints.events(bootstrap, topic, begin, stop), WatermarkStrategy.noWatermarks(),
+            env.fromSource(KafkaEndpoints.events(connection, topic, begin, stop), WatermarkStrategy.noWatermarks(),
                     "events").sinkTo(new DiscardingSink<>());
             long started = System.nanoTime();
             env.execute("bench-decode-only");
@@ -276,11 +276,11 @@ final class BenchCommand implements Runnable {
             return Math.round(value * 1000) / 1000.0;
         }
 
-        private Map<String, Object> freshness(String bootstrap, FeatureRegistry registry,
+        private Map<String, Object> freshness(KafkaConnection connection, FeatureRegistry registry,
                                               FeatureJobSettings settings) throws Exception {
-            String topic = freshTopic(bootstrap, "bench.live");
-            FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, topic),
-                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), environment.storeUrl(), registry,
+            String topic = freshTopic(connection, "bench.live");
+            FeatureJob job = FeatureJob.onKafka(connection, KafkaEndpoints.events(connection, topic),
+                    KafkaEndpoints.catalogue(connection, Topics.CATALOGUE), environment.storeUrl(), registry,
                     settings.sinkBatching());
             JobClient client = FeatureJobRunner.startLocal(job, settings, 0, "bench-freshness");
             List<Long> delays = new ArrayList<>();
@@ -290,10 +290,10 @@ final class BenchCommand implements Runnable {
             KeyDistribution users = KeyDistribution.parse(keyDistribution, keys, 4);
             KeyDistribution items = KeyDistribution.parse(keyDistribution, keys, 5);
             boolean postgres = environment.storeUrl().startsWith("jdbc:postgresql:");
-            try (EventPublisher publisher = new EventPublisher(bootstrap, topic, parallelism);
+            try (EventPublisher publisher = new EventPublisher(connection, topic, parallelism);
                  JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), registry);
                  ApiReplicaReads replicas = new ApiReplicaReads(apiReplicas, environment.storeUrl(),
-                         replicaChangeFeed.equals("kafka") ? bootstrap : null, registry, keyDistribution, keys)) {
+                         replicaChangeFeed.equals("kafka") ? connection : null, registry, keyDistribution, keys)) {
                 warmUp(publisher, store);
                 if (postgres) {
                     PostgresLoad.sample(environment.storeUrl()); // loads the driver and classes outside the run
@@ -416,9 +416,9 @@ final class BenchCommand implements Runnable {
             return Math.round(value * 10) / 10.0;
         }
 
-        private String freshTopic(String bootstrap, String prefix) throws Exception {
+        private String freshTopic(KafkaConnection connection, String prefix) throws Exception {
             String name = prefix + "." + UUID.randomUUID().toString().substring(0, 8);
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            try (Admin admin = Admin.create(connection.clientConfig(Map.of()))) {
                 admin.createTopics(List.of(new NewTopic(name, parallelism, (short) 1))).all().get(30, TimeUnit.SECONDS);
             }
             return name;

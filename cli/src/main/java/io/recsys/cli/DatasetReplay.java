@@ -5,6 +5,7 @@ import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
 import io.recsys.jobs.replay.Replay;
 import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.schema.feature.FeatureRegistry;
 import me.tongfei.progressbar.ProgressBar;
 
@@ -31,10 +32,10 @@ final class DatasetReplay {
         try (EmbeddedKafka embedded = kafka.startEmbeddedUnlessExternal(dataDir);
              ProgressBar published = Progress.bar("publish", data.events().size());
              ProgressBar processed = Progress.bar("in store", data.events().size())) {
-            String bootstrap = embedded == null ? kafka.bootstrap : embedded.bootstrapServers();
+            KafkaConnection connection = kafka.connection(embedded);
             FeatureJobSettings settings = FeatureJobSettings.defaults(dataDir.resolve("checkpoints"))
                     .withParallelism(parallelism);
-            Replay.Result result = Replay.run(data, bootstrap, storeUrl, registry, settings, runner, rate,
+            Replay.Result result = Replay.run(data, connection, storeUrl, registry, settings, runner, rate,
                     new Replay.Progress() {
                         @Override
                         public void published(long events, long total) {

@@ -7,6 +7,7 @@ import io.recsys.jobs.features.FeatureJobSettings;
 import io.recsys.jobs.features.KafkaEndpoints;
 import io.recsys.jobs.replay.EventPublisher;
 import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.EntityKey;
@@ -61,26 +62,26 @@ final class DemoCommand implements Callable<Integer> {
         Simulator simulator = new Simulator(SimulatorConfig.small(42).withUsersAndItems(1_000, 5_000));
         String storeUrl = environment.storeUrl();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(environment.dataDir.resolve("kafka"))) {
-            String bootstrap = kafka.bootstrapServers();
-            Topics.ensure(bootstrap, 2);
-            try (EventPublisher catalogue = new EventPublisher(bootstrap, Topics.CATALOGUE, 1)) {
+            KafkaConnection connection = kafka.connection();
+            Topics.ensure(connection, 2);
+            try (EventPublisher catalogue = new EventPublisher(connection, Topics.CATALOGUE, 1)) {
                 for (ItemAttributes item : simulator.catalogue()) {
                     catalogue.publishRaw(item.itemId(), item.toJson());
                 }
             }
             FeatureJobSettings settings = FeatureJobSettings.defaults(environment.checkpoints());
-            FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, Topics.EVENTS),
-                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), storeUrl, registry, settings.sinkBatching());
+            FeatureJob job = FeatureJob.onKafka(connection, KafkaEndpoints.events(connection, Topics.EVENTS),
+                    KafkaEndpoints.catalogue(connection, Topics.CATALOGUE), storeUrl, registry, settings.sinkBatching());
             JobClient client = FeatureJobRunner.startLocal(job, settings, metricsPort, "recsys-features");
-            try (EventPublisher publisher = new EventPublisher(bootstrap, Topics.EVENTS, 2);
+            try (EventPublisher publisher = new EventPublisher(connection, Topics.EVENTS, 2);
                  JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
                 Path bundles = environment.dataDir.resolve("bundles");
                 FirstBundle.ensure(bundles, simulator, publisher, store, registry);
-                try (RankerApi server = RankerApi.start(api.config(bundles, storeUrl, bootstrap), registry)) {
+                try (RankerApi server = RankerApi.start(api.config(bundles, storeUrl, connection), registry)) {
                     LiveSimulation simulation = new LiveSimulation(simulator, publisher, requestsPerSecond);
                     Thread simulationThread = new Thread(simulation, "simulator");
                     simulationThread.start();
-                    printBanner(bootstrap, storeUrl, server);
+                    printBanner(connection, storeUrl, server);
                     CountDownLatch stopped = new CountDownLatch(1);
                     Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
                     long deadline = durationSeconds == null ? Long.MAX_VALUE
@@ -106,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printBanner(String bootstrap, String storeUrl, RankerApi server) {
+    private void printBanner(KafkaConnection connection, String storeUrl, RankerApi server) {
         String base = "http://127.0.0.1:" + server.port();
         System.out.println("recsys demo is running");
         System.out.println("  page:                 " + base + "/");
@@ -114,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  features:             " + base + "/v1/features/item:i1");
         System.out.println("  API metrics:          " + base + "/metrics   OpenAPI: " + base + "/openapi.yaml");
         System.out.println("  model bundle:         " + server.models().describe());
-        System.out.println("  Kafka (embedded):     " + bootstrap + "  topics " + Topics.EVENTS + ", "
+        System.out.println("  Kafka (embedded):     " + connection + "  topics " + Topics.EVENTS + ", "
                 + Topics.DEAD_LETTER + ", " + Topics.CATALOGUE);
         System.out.println("  feature store:        " + FeaturesCommand.redact(storeUrl));
         System.out.println("  event writes:         " + (api.eventsOpen()

@@ -1,6 +1,8 @@
 package io.recsys.cli;
 
 import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.KafkaConnection;
+import io.recsys.kafka.KafkaPropertiesFile;
 import io.recsys.store.FeatureStores;
 import picocli.CommandLine.Option;
 
@@ -31,9 +33,26 @@ final class Environment {
                 + " whose logs live under --data-dir.")
         String bootstrap;
 
+        /** shared with serve, whose --kafka is required */
+        static final String PROPERTIES_DESCRIPTION = "Security settings of the clients of --kafka"
+                + " (security.protocol, sasl.*, ssl.*; docs/operations.md); default: the file $"
+                + KafkaPropertiesFile.ENVIRONMENT_VARIABLE + " names, else none.";
+
+        @Option(names = "--kafka-properties", description = PROPERTIES_DESCRIPTION)
+        Path properties;
+
         /** @return a started embedded broker, or null when --kafka names an external one */
         EmbeddedKafka startEmbeddedUnlessExternal(Path dataDir) {
+            if (bootstrap == null && properties != null) {
+                throw new IllegalArgumentException("--kafka-properties is for the Kafka --kafka names; the embedded"
+                        + " broker asks for no credentials");
+            }
             return bootstrap == null ? EmbeddedKafka.start(dataDir.resolve("kafka")) : null;
+        }
+
+        /** @param embedded what {@link #startEmbeddedUnlessExternal} returned */
+        KafkaConnection connection(EmbeddedKafka embedded) {
+            return embedded == null ? KafkaPropertiesFile.connection(bootstrap, properties) : embedded.connection();
         }
     }
 }

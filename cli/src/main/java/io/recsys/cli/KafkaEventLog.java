@@ -1,5 +1,6 @@
 package io.recsys.cli;
 
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.schema.event.Decoded;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventCodec;
@@ -44,15 +45,14 @@ final class KafkaEventLog implements AutoCloseable {
         this.records = partitions.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum();
     }
 
-    static KafkaEventLog open(String bootstrapServers, String topic) {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    static KafkaEventLog open(KafkaConnection kafka, String topic) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000), new StringDeserializer(), new StringDeserializer());
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000)), new StringDeserializer(), new StringDeserializer());
         try {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
-                throw new IllegalArgumentException("the topic " + topic + " does not exist on " + bootstrapServers
+                throw new IllegalArgumentException("the topic " + topic + " does not exist on Kafka at " + kafka
                         + ": nothing has been logged to train on");
             }
             return new KafkaEventLog(consumer,

@@ -2,6 +2,7 @@ package io.recsys.cli;
 
 import io.recsys.api.ApiConfig;
 import io.recsys.api.RankerApi;
+import io.recsys.kafka.KafkaPropertiesFile;
 import io.recsys.schema.feature.FeatureRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,6 +19,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--kafka", required = true, description = "Kafka bootstrap servers host:port.")
     String kafka;
 
+    @Option(names = "--kafka-properties", description = Environment.KafkaOption.PROPERTIES_DESCRIPTION)
+    Path kafkaProperties;
+
     @Option(names = "--bundles", required = true,
             description = "Directory of model bundles; its CURRENT file names the one to serve.")
     Path bundles;
@@ -30,7 +34,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ApiConfig config = api.config(bundles, environment.storeUrl(), kafka);
+        ApiConfig config = api.config(bundles, environment.storeUrl(),
+                KafkaPropertiesFile.connection(kafka, kafkaProperties));
         api.requireEventWriteChoice();
         CountDownLatch stopped = new CountDownLatch(1);
         try (RankerApi server = RankerApi.start(config, FeatureRegistry.load())) {

@@ -75,8 +75,7 @@ final class TrainCommand implements Callable<Integer> {
         FeatureRegistry registry = FeatureRegistry.load();
         KafkaEventLog.Read log;
         try (EmbeddedKafka embedded = kafka.startEmbeddedUnlessExternal(environment.dataDir)) {
-            String bootstrap = embedded == null ? kafka.bootstrap : embedded.bootstrapServers();
-            try (KafkaEventLog events = KafkaEventLog.open(bootstrap, Topics.EVENTS);
+            try (KafkaEventLog events = KafkaEventLog.open(kafka.connection(embedded), Topics.EVENTS);
                  ProgressBar bar = Progress.bar("read event log", events.records())) {
                 log = events.read(untilMillis, bar::stepTo);
             }

@@ -10,6 +10,7 @@ import io.recsys.jobs.features.FeatureJobSettings;
 import io.recsys.jobs.features.KafkaEndpoints;
 import io.recsys.jobs.replay.EventPublisher;
 import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRegistry;
@@ -55,27 +56,27 @@ class EndToEndTest {
         Simulator simulator = new Simulator(SimulatorConfig.small(7).withUsersAndItems(300, 600));
         String storeUrl = FeatureStores.urlOrEmbedded(null, dir);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
-            String bootstrap = kafka.bootstrapServers();
-            Topics.ensure(bootstrap, 2);
-            try (EventPublisher catalogue = new EventPublisher(bootstrap, Topics.CATALOGUE, 1)) {
+            KafkaConnection connection = kafka.connection();
+            Topics.ensure(connection, 2);
+            try (EventPublisher catalogue = new EventPublisher(connection, Topics.CATALOGUE, 1)) {
                 for (ItemAttributes item : simulator.catalogue()) {
                     catalogue.publishRaw(item.itemId(), item.toJson());
                 }
             }
             FeatureJobSettings settings = FeatureJobSettings.defaults(dir.resolve("checkpoints"));
-            FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, Topics.EVENTS),
-                    KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), storeUrl, registry, settings.sinkBatching());
+            FeatureJob job = FeatureJob.onKafka(connection, KafkaEndpoints.events(connection, Topics.EVENTS),
+                    KafkaEndpoints.catalogue(connection, Topics.CATALOGUE), storeUrl, registry, settings.sinkBatching());
             int metricsPort;
             try (ServerSocket socket = new ServerSocket(0)) {
                 metricsPort = socket.getLocalPort();
             }
             JobClient client = FeatureJobRunner.startLocal(job, settings, metricsPort, "e2e-features");
-            try (EventPublisher publisher = new EventPublisher(bootstrap, Topics.EVENTS, 2);
+            try (EventPublisher publisher = new EventPublisher(connection, Topics.EVENTS, 2);
                  JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
                 Path bundles = dir.resolve("bundles");
                 FirstBundle.ensure(bundles, simulator, publisher, store, registry);
                 ApiConfig config = new ApiConfig("127.0.0.1", 0, ApiConfig.DEFAULT_BODY_LIMIT, null, null, bundles,
-                        storeUrl, bootstrap, 64, 2, 5_000, 500, 200, 50, 0.0, Set.of())
+                        storeUrl, connection, 64, 2, 5_000, 500, 200, 50, 0.0, Set.of())
                         .withKafkaChangeFeed(kafkaChangeFeed);
                 try (RankerApi api = RankerApi.start(config, registry)) {
                     String base = "http://127.0.0.1:" + api.port();

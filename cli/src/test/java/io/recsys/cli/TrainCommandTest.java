@@ -33,7 +33,7 @@ class TrainCommandTest {
         List<Event> history = simulator.history(400);
         FeatureRegistry registry = FeatureRegistry.load();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"))) {
-            Replay.run(new Dataset("sim", history, simulator.catalogue()), kafka.bootstrapServers(),
+            Replay.run(new Dataset("sim", history, simulator.catalogue()), kafka.connection(),
                     FeatureStores.embeddedUrl(dataDir), registry,
                     FeatureJobSettings.defaults(dataDir.resolve("checkpoints")), 0, new Replay.Progress() {
                         @Override

@@ -8,6 +8,7 @@ import io.recsys.jobs.features.FeatureJobSettings;
 import io.recsys.jobs.features.KafkaEndpoints;
 import io.recsys.jobs.replay.EventPublisher;
 import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.bundle.SyntheticBundles;
@@ -69,7 +70,7 @@ class ExportedMetricNamesTest {
     @BeforeAll
     static void runTheSystemAndScrapeIt() throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-        Topics.ensure(kafka.bootstrapServers(), 2);
+        Topics.ensure(kafka.connection(), 2);
         String storeUrl = TestDatabases.freshH2();
         PrometheusText flink = scrapeTheFeatureJob(storeUrl);
         PrometheusText api = scrapeTheApi(storeUrl);
@@ -154,10 +155,10 @@ class ExportedMetricNamesTest {
 
     /** The feature job over simulated events (and one malformed record), scraped once a checkpoint completed. */
     private static PrometheusText scrapeTheFeatureJob(String storeUrl) throws Exception {
-        String bootstrap = kafka.bootstrapServers();
+        KafkaConnection connection = kafka.connection();
         Simulator simulator = new Simulator(SimulatorConfig.small(3).withUsersAndItems(100, 200));
-        try (EventPublisher catalogue = new EventPublisher(bootstrap, Topics.CATALOGUE, 1);
-             EventPublisher events = new EventPublisher(bootstrap, Topics.EVENTS, 2)) {
+        try (EventPublisher catalogue = new EventPublisher(connection, Topics.CATALOGUE, 1);
+             EventPublisher events = new EventPublisher(connection, Topics.EVENTS, 2)) {
             for (ItemAttributes item : simulator.catalogue()) {
                 catalogue.publishRaw(item.itemId(), item.toJson());
             }
@@ -175,8 +176,8 @@ class ExportedMetricNamesTest {
         }
         FeatureJobSettings settings = FeatureJobSettings.defaults(dir.resolve("checkpoints")).withParallelism(1)
                 .withCheckpointInterval(Duration.ofMillis(500));
-        FeatureJob job = FeatureJob.onKafka(bootstrap, KafkaEndpoints.events(bootstrap, Topics.EVENTS),
-                KafkaEndpoints.catalogue(bootstrap, Topics.CATALOGUE), storeUrl, REGISTRY, settings.sinkBatching());
+        FeatureJob job = FeatureJob.onKafka(connection, KafkaEndpoints.events(connection, Topics.EVENTS),
+                KafkaEndpoints.catalogue(connection, Topics.CATALOGUE), storeUrl, REGISTRY, settings.sinkBatching());
         int port = freePort();
         JobClient client = FeatureJobRunner.startLocal(job, settings, port, "metrics-test");
         try {
@@ -215,7 +216,7 @@ class ExportedMetricNamesTest {
         SyntheticBundles.write(bundles.root(), "v2", 2, REGISTRY.version());
         bundles.promote("v1");
         ApiConfig config = new ApiConfig("127.0.0.1", 0, ApiConfig.DEFAULT_BODY_LIMIT, TOKEN, null, bundles.root(),
-                storeUrl, kafka.bootstrapServers(), 16, 2, 5_000, 1000, 100, 20, 0.1, Set.of());
+                storeUrl, kafka.connection(), 16, 2, 5_000, 1000, 100, 20, 0.1, Set.of());
         try (RankerApi api = RankerApi.start(config, REGISTRY)) {
             String base = "http://127.0.0.1:" + api.port();
             assertThat(send(HttpRequest.newBuilder(URI.create(base + "/v1/models/reload?version=v1&treatment=v2"

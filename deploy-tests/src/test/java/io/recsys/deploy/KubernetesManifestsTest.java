@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -16,16 +17,30 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.recsys.cli.Recsys;
-import io.recsys.jobs.features.FeatureJobMain;
 import io.recsys.deploy.Manifests.Manifest;
+import io.recsys.jobs.features.FeatureJobMain;
+import io.recsys.jobs.features.KafkaEndpoints;
+import io.recsys.kafka.KafkaPropertiesFile;
 import io.recsys.kafka.Topics;
 import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.KafkaAuthorizationSimple;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerAuthenticationScramSha512;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
+import io.strimzi.api.kafka.model.user.acl.AclOperation;
+import io.strimzi.api.kafka.model.user.acl.AclResourcePatternType;
+import io.strimzi.api.kafka.model.user.acl.AclRule;
+import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleType;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +48,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -61,7 +77,26 @@ class KubernetesManifestsTest {
             "recsys-pg-app", "CloudNativePG, for the Cluster's owner (<cluster>-app)",
             "ranker-api-admin", "by hand: kubectl create secret generic ranker-api-admin --from-literal=token=...",
             "ranker-api-producers", "by hand: kubectl create secret generic ranker-api-producers"
-                    + " --from-file=tokens=FILE (one 'PRODUCER TOKEN' line each)");
+                    + " --from-file=tokens=FILE (one 'PRODUCER TOKEN' line each)",
+            "recsys-cluster-ca-cert", "Strimzi, for the Kafka cluster: the CA of the brokers' certificates",
+            "recsys-ranker-api", "Strimzi's User Operator, for the KafkaUser of that name",
+            "recsys-feature-job", "Strimzi's User Operator, for the KafkaUser of that name");
+    /** The Kafka topics and groups each component's code uses, and how (Topics, KafkaEndpoints, EventIngest...). */
+    private static final Map<String, List<KafkaUse>> KAFKA_USES = Map.of(
+            "ranker-api", List.of(
+                    new KafkaUse("topic", Topics.EVENTS, AclOperation.WRITE),
+                    new KafkaUse("topic", Topics.DEAD_LETTER, AclOperation.WRITE),
+                    new KafkaUse("topic", Topics.FEATURE_CHANGES, AclOperation.READ)),
+            "recsys-features", List.of(
+                    new KafkaUse("topic", Topics.EVENTS, AclOperation.READ),
+                    new KafkaUse("topic", Topics.CATALOGUE, AclOperation.READ),
+                    new KafkaUse("group", KafkaEndpoints.CONSUMER_GROUP, AclOperation.READ),
+                    new KafkaUse("group", KafkaEndpoints.CONSUMER_GROUP + "-catalogue", AclOperation.READ),
+                    new KafkaUse("topic", Topics.DEAD_LETTER, AclOperation.WRITE),
+                    new KafkaUse("topic", Topics.FEATURE_CHANGES, AclOperation.WRITE)));
+
+    private record KafkaUse(String resourceType, String name, AclOperation operation) {
+    }
 
     @Test
     void everyManifestReadsStrictlyIntoTheModelClassOfItsApi() {
@@ -223,6 +258,44 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void kafkaLetsInOnlySignedInClientsAndChecksTheirAcls() {
+        GenericKafkaListener listener = kafka().getSpec().getKafka().getListeners().get(0);
+
+        assertThat(kafka().getSpec().getKafka().getListeners()).hasSize(1);
+        assertThat(listener.isTls()).isTrue();
+        assertThat(listener.getAuth()).isInstanceOf(KafkaListenerAuthenticationScramSha512.class);
+        assertThat(kafka().getSpec().getKafka().getAuthorization()).isInstanceOf(KafkaAuthorizationSimple.class);
+    }
+
+    @Test
+    void everyComponentSignsInAsAKafkaUserWhoseAclsCoverWhatItsCodeUses() throws Exception {
+        Map<String, PodSpec> pods = Map.of("ranker-api", apiDeployment().getSpec().getTemplate().getSpec(),
+                "recsys-features", flinkDeployment().getSpec().getPodTemplate().getSpec());
+        List<String> jobArgs = List.of(flinkDeployment().getSpec().getJob().getArgs());
+        Map<String, String> propertiesFiles = Map.of(
+                "ranker-api", apiConfig().getData().get(KafkaPropertiesFile.ENVIRONMENT_VARIABLE),
+                "recsys-features", jobArgs.get(jobArgs.indexOf("--kafka-properties") + 1));
+
+        for (Map.Entry<String, List<KafkaUse>> component : KAFKA_USES.entrySet()) {
+            PodSpec pod = pods.get(component.getKey());
+            Properties settings = mountedFile(pod, propertiesFiles.get(component.getKey()));
+            assertThat(settings.getProperty("security.protocol")).isEqualTo("SASL_SSL");
+            assertThat(settings.getProperty("sasl.mechanism")).isEqualTo("SCRAM-SHA-512");
+            String user = secretMountedAt(pod, settings.getProperty("sasl.jaas.config")
+                    .replaceAll("^\\$\\{dir:([^:]+):sasl\\.jaas\\.config}$", "$1"));
+            assertThat(secretMountedAt(pod, Path.of(settings.getProperty("ssl.truststore.location")).getParent()
+                    .toString())).isEqualTo(kafka().getMetadata().getName() + "-cluster-ca-cert");
+
+            KafkaUserAuthorizationSimple acls = (KafkaUserAuthorizationSimple) ((KafkaUser) StrictModels.read(
+                    the("KafkaUser", user).object())).getSpec().getAuthorization();
+            for (KafkaUse use : component.getValue()) {
+                assertThat(acls.getAcls()).as("%s signs in as %s, whose ACLs allow %s", component.getKey(), user,
+                        use).anyMatch(acl -> allows(acl, use));
+            }
+        }
+    }
+
+    @Test
     void theJobAndTheApiReachKafkaAndPostgresByTheNamesTheOperatorsGiveThem() {
         String bootstrap = kafka().getMetadata().getName() + "-kafka-bootstrap:"
                 + kafka().getSpec().getKafka().getListeners().get(0).getPort();
@@ -327,6 +400,8 @@ class KubernetesManifestsTest {
             for (Volume volume : pod.getVolumes()) {
                 if (volume.getSecret() != null) {
                     assertThat(SECRETS_MADE_ELSEWHERE).containsKey(volume.getSecret().getSecretName());
+                } else if (volume.getConfigMap() != null) {
+                    the("ConfigMap", volume.getConfigMap().getName());
                 } else if (volume.getPersistentVolumeClaim() != null) {
                     the("PersistentVolumeClaim", volume.getPersistentVolumeClaim().getClaimName());
                 }
@@ -341,6 +416,59 @@ class KubernetesManifestsTest {
     }
 
     // ---- helpers ----
+
+    /** A file of a ConfigMap the pod mounts, read as Java properties, and accepted by the code's own reader. */
+    private static Properties mountedFile(PodSpec pod, String path) throws Exception {
+        Path file = Path.of(path);
+        VolumeMount mount = mountAt(pod, file.getParent().toString());
+        Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
+                .orElseThrow();
+        ConfigMap map = (ConfigMap) StrictModels.read(the("ConfigMap", volume.getConfigMap().getName()).object());
+        String text = map.getData().get(file.getFileName().toString());
+        Path copy = Files.createTempFile("client", ".properties");
+        try {
+            KafkaPropertiesFile.read(Files.writeString(copy, text));
+        } finally {
+            Files.delete(copy);
+        }
+        Properties properties = new Properties();
+        properties.load(new StringReader(text));
+        return properties;
+    }
+
+    /** The name of the Secret the pod mounts at {@code directory}. */
+    private static String secretMountedAt(PodSpec pod, String directory) {
+        VolumeMount mount = mountAt(pod, directory);
+        return pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
+                .orElseThrow().getSecret().getSecretName();
+    }
+
+    private static VolumeMount mountAt(PodSpec pod, String directory) {
+        return pod.getContainers().get(0).getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals(directory)).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing is mounted at " + directory));
+    }
+
+    private static boolean allows(AclRule acl, KafkaUse use) {
+        String type;
+        String name;
+        AclResourcePatternType pattern;
+        if (acl.getResource() instanceof AclRuleTopicResource topic) {
+            type = "topic";
+            name = topic.getName();
+            pattern = topic.getPatternType();
+        } else if (acl.getResource() instanceof AclRuleGroupResource group) {
+            type = "group";
+            name = group.getName();
+            pattern = group.getPatternType();
+        } else {
+            return false;
+        }
+        boolean named = pattern == AclResourcePatternType.PREFIX ? use.name().startsWith(name)
+                : use.name().equals(name);
+        return acl.getType() != AclRuleType.DENY && type.equals(use.resourceType()) && named
+                && (acl.getOperations().contains(use.operation()) || acl.getOperations().contains(AclOperation.ALL));
+    }
 
     private static Manifest the(String kind, String name) {
         return Manifests.the(MANIFESTS, kind, name);

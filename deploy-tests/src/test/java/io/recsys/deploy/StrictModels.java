@@ -28,6 +28,7 @@ import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 
 import java.util.Map;
@@ -60,6 +61,7 @@ final class StrictModels {
             Map.entry("kafka.strimzi.io/v1beta2/Kafka", Kafka.class),
             Map.entry("kafka.strimzi.io/v1beta2/KafkaNodePool", KafkaNodePool.class),
             Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class),
+            Map.entry("kafka.strimzi.io/v1beta2/KafkaUser", KafkaUser.class),
             Map.entry("flink.apache.org/v1beta1/FlinkDeployment", FlinkDeployment.class));
 
     private static final ObjectMapper STRICT = JsonMapper.builder()

@@ -65,9 +65,9 @@ class SavepointRescaleTest {
             KafkaTestTopics.publish(bootstrap, catalogueTopic, 1,
                     simulator.catalogue().stream().map(ItemAttributes::toJson).toList());
             java.util.function.Supplier<FeatureJob> job = () -> new FeatureJob(
-                    KafkaEndpoints.events(bootstrap, eventsTopic), KafkaEndpoints.catalogue(bootstrap, catalogueTopic),
+                    KafkaEndpoints.events(kafka.connection(), eventsTopic), KafkaEndpoints.catalogue(kafka.connection(), catalogueTopic),
                     new FeatureStoreSink(store, REGISTRY, 500, 50),
-                    KafkaEndpoints.sink(bootstrap, deadLetterTopic), REGISTRY);
+                    KafkaEndpoints.sink(kafka.connection(), deadLetterTopic), REGISTRY);
             FeatureJobSettings settings = FeatureJobSettings.defaults(dir.resolve("checkpoints"))
                     .withCheckpointInterval(Duration.ofSeconds(1));
 
@@ -77,7 +77,7 @@ class SavepointRescaleTest {
             int heldBack = events.size() * 2 / 3;
             CompletableFuture<String> savepointTaken = new CompletableFuture<>();
             CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
-                try (EventPublisher publisher = new EventPublisher(bootstrap, eventsTopic, PARTITIONS)) {
+                try (EventPublisher publisher = new EventPublisher(kafka.connection(), eventsTopic, PARTITIONS)) {
                     publisher.publish(events.subList(0, heldBack), 1_500, sent -> { });
                     savepointTaken.join();
                     publisher.publish(events.subList(heldBack, events.size()), 1_500, sent -> { });

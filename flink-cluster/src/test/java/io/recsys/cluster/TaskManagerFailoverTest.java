@@ -48,7 +48,7 @@ class TaskManagerFailoverTest {
             FeatureJobRunner onCluster = started.runner;
             CompletableFuture<Replay.Result> replay = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return Replay.run(dataset, kafka.bootstrapServers(), store, REGISTRY, settings, onCluster,
+                    return Replay.run(dataset, kafka.connection(), store, REGISTRY, settings, onCluster,
                             EVENTS_PER_SECOND, new Replay.Progress() {
                                 @Override
                                 public void published(long sent, long total) {

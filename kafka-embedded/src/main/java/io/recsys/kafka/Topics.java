@@ -29,7 +29,7 @@ public final class Topics {
     private Topics() {
     }
 
-    public static void ensure(String bootstrapServers, int eventPartitions) {
+    public static void ensure(KafkaConnection kafka, int eventPartitions) {
         List<NewTopic> wanted = new ArrayList<>();
         wanted.add(new NewTopic(EVENTS, eventPartitions, (short) 1));
         wanted.add(new NewTopic(DEAD_LETTER, 1, (short) 1));
@@ -37,8 +37,8 @@ public final class Topics {
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         wanted.add(new NewTopic(FEATURE_CHANGES, 1, (short) 1)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000)))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
@@ -54,7 +54,7 @@ public final class Topics {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new IllegalStateException("cannot create topics on Kafka at " + bootstrapServers + ": "
+            throw new IllegalStateException("cannot create topics on Kafka at " + kafka + ": "
                     + e.getMessage(), e);
         }
     }

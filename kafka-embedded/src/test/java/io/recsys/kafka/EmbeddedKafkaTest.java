@@ -24,7 +24,7 @@ class EmbeddedKafkaTest {
     @Test
     void recordsProducedBeforeARestartAreStillThereAfterIt(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
-            Topics.ensure(kafka.bootstrapServers(), 2);
+            Topics.ensure(kafka.connection(), 2);
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                     new StringSerializer(), new StringSerializer())) {

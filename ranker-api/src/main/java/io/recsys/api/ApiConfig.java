@@ -1,5 +1,7 @@
 package io.recsys.api;
 
+import io.recsys.kafka.KafkaConnection;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -7,6 +9,8 @@ import java.util.Set;
 /**
  * How the API runs. Everything a user can set from the command line or the environment.
  *
+ * @param kafka           the Kafka the API publishes events to (and reads feature changes from), with its user's
+ *                        security settings
  * @param adminToken      required on POST /v1/models/reload; null disables reload
  * @param corsOrigin      the one origin allowed cross-origin requests; null (default) sends no CORS headers
  * @param maxInFlight     requests being ranked or waiting for a worker beyond which new ones get 503 at once
@@ -28,7 +32,7 @@ import java.util.Set;
  *                        null leaves event writes open to anyone who can reach the API
  */
 public record ApiConfig(String host, int port, long bodyLimitBytes, String adminToken, String corsOrigin,
-                        Path bundlesDir, String storeUrl, String kafkaBootstrap, int maxInFlight, int workers,
+                        Path bundlesDir, String storeUrl, KafkaConnection kafka, int maxInFlight, int workers,
                         long maxQueueMillis, long featureCacheMillis, int candidates, int rerankHead, double diversity,
                         Set<String> blockedItems, Tls tls, double rateLimitPerClient, List<String> trustedProxies,
                         boolean kafkaChangeFeed, Path producerTokens) {
@@ -39,53 +43,53 @@ public record ApiConfig(String host, int port, long bodyLimitBytes, String admin
 
     /** Plain HTTP. */
     public ApiConfig(String host, int port, long bodyLimitBytes, String adminToken, String corsOrigin,
-                     Path bundlesDir, String storeUrl, String kafkaBootstrap, int maxInFlight, int workers,
+                     Path bundlesDir, String storeUrl, KafkaConnection kafka, int maxInFlight, int workers,
                      long maxQueueMillis, long featureCacheMillis, int candidates, int rerankHead, double diversity,
                      Set<String> blockedItems) {
-        this(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap, maxInFlight,
+        this(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka, maxInFlight,
                 workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems, null, 0,
                 List.of(), false, null);
     }
 
     public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-    public static ApiConfig defaults(Path bundlesDir, String storeUrl, String kafkaBootstrap) {
+    public static ApiConfig defaults(Path bundlesDir, String storeUrl, KafkaConnection kafka) {
         return new ApiConfig("0.0.0.0", 8080, DEFAULT_BODY_LIMIT, System.getenv("RECSYS_ADMIN_TOKEN"), null,
-                bundlesDir, storeUrl, kafkaBootstrap, 64, 2, 5, 1000, 500, 100, 0.1, Set.of());
+                bundlesDir, storeUrl, kafka, 64, 2, 5, 1000, 500, 100, 0.1, Set.of());
     }
 
     public ApiConfig withPort(int newPort) {
         return new ApiConfig(host, newPort, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl,
-                kafkaBootstrap, maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
+                kafka, maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
                 blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens);
     }
 
     public ApiConfig withAdminToken(String token) {
-        return new ApiConfig(host, port, bodyLimitBytes, token, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
+        return new ApiConfig(host, port, bodyLimitBytes, token, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
                 tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens);
     }
 
     public ApiConfig withTls(Tls value) {
-        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
+        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
                 value, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens);
     }
 
     public ApiConfig withRateLimit(double perClient, List<String> proxies) {
-        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
+        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
                 blockedItems, tls, perClient, List.copyOf(proxies), kafkaChangeFeed, producerTokens);
     }
 
     public ApiConfig withKafkaChangeFeed(boolean value) {
-        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
+        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
                 blockedItems, tls, rateLimitPerClient, trustedProxies, value, producerTokens);
     }
 
     public ApiConfig withProducerTokens(Path file) {
-        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafkaBootstrap,
+        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
                 blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, file);
     }

@@ -7,6 +7,7 @@ import io.recsys.api.serving.EventIngest;
 import io.recsys.api.serving.ImpressionLogger;
 import io.recsys.api.serving.RecommendationService;
 import io.recsys.api.serving.ServingModels;
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.store.JdbcFeatureStore;
@@ -88,14 +89,14 @@ public final class RankerApi implements AutoCloseable {
         try {
             store = JdbcFeatureStore.open(config.storeUrl(), registry, Clock.systemUTC(), 4,
                     STORE_CONNECTION_TIMEOUT);
-            producer = producer(config.kafkaBootstrap(), 2, DEFAULT_BATCH_BYTES);
-            impressionProducer = producer(config.kafkaBootstrap(), IMPRESSION_LINGER_MILLIS, IMPRESSION_BATCH_BYTES);
+            producer = producer(config.kafka(), 2, DEFAULT_BATCH_BYTES);
+            impressionProducer = producer(config.kafka(), IMPRESSION_LINGER_MILLIS, IMPRESSION_BATCH_BYTES);
             BundleRegistry bundles = new BundleRegistry(config.bundlesDir());
             models = new ServingModels(bundles, registry);
             models.reload(null, null, 0);
             ApiMetrics metrics = new ApiMetrics();
             reads = StoreReads.open(store, registry, metrics, Duration.ofMillis(config.featureCacheMillis()),
-                    config.kafkaChangeFeed() ? config.kafkaBootstrap() : null);
+                    config.kafkaChangeFeed() ? config.kafka() : null);
             RecommendationService recommendations = new RecommendationService(models, reads.features(),
                     reads.trending(), new Catalogue(store, reads.breaker()), new ImpressionLogger(impressionProducer, metrics),
                     metrics, config.candidates(), config.rerankHead(), config.diversity(), config.blockedItems());
@@ -128,16 +129,15 @@ public final class RankerApi implements AutoCloseable {
      * Idempotent, acknowledged by all replicas, and failing fast when the broker cannot be reached: a request
      * that publishes waits at most {@code max.block.ms} for metadata or buffer space.
      */
-    private static KafkaProducer<String, String> producer(String bootstrap, int lingerMillis, int batchBytes) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    private static KafkaProducer<String, String> producer(KafkaConnection kafka, int lingerMillis, int batchBytes) {
+        return new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, lingerMillis,
                 ProducerConfig.BATCH_SIZE_CONFIG, batchBytes,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000)),
                 new StringSerializer(), new StringSerializer());
     }
 

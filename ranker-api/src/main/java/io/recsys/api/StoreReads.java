@@ -6,6 +6,7 @@ import io.recsys.api.serving.KafkaChangeFeed;
 import io.recsys.api.serving.LiveFeatures;
 import io.recsys.api.serving.StoreBreaker;
 import io.recsys.api.serving.Trending;
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
 import io.recsys.schema.feature.FeatureDerivation;
 import io.recsys.schema.feature.FeatureRegistry;
@@ -51,11 +52,11 @@ public final class StoreReads implements AutoCloseable {
 
     /**
      * @param refreshAfter         how often the live features look for written entities
-     * @param changeTopicBootstrap Kafka holding the feature job's change topic to learn writes from; null: ask the
+     * @param changeTopicKafka     Kafka holding the feature job's change topic to learn writes from; null: ask the
      *                             store
      */
     public static StoreReads open(JdbcFeatureStore store, FeatureRegistry registry, ApiMetrics metrics,
-                                  Duration refreshAfter, String changeTopicBootstrap) throws InterruptedException {
+                                  Duration refreshAfter, KafkaConnection changeTopicKafka) throws InterruptedException {
         StoreBreaker breaker = new StoreBreaker(RankerApi.STORE_BREAKER_FAILURES, RankerApi.STORE_BREAKER_COOL_DOWN,
                 Clock.systemUTC(), metrics);
         Trending trending = new Trending(store, breaker, TRENDING_MIN_REFRESH.toMillis(),
@@ -63,11 +64,11 @@ public final class StoreReads implements AutoCloseable {
         KafkaChangeFeed changeFeed = null;
         try {
             ChangeFeed changes = store::writtenSince;
-            if (changeTopicBootstrap != null) {
-                changeFeed = new KafkaChangeFeed(changeTopicBootstrap, Topics.FEATURE_CHANGES, CHANGE_HORIZON, metrics);
+            if (changeTopicKafka != null) {
+                changeFeed = new KafkaChangeFeed(changeTopicKafka, Topics.FEATURE_CHANGES, CHANGE_HORIZON, metrics);
                 if (!changeFeed.awaitStarted(Duration.ofSeconds(30))) {
                     throw new IllegalStateException("could not read the feature change topic " + Topics.FEATURE_CHANGES
-                            + " on Kafka at " + changeTopicBootstrap + " within 30 s");
+                            + " on Kafka at " + changeTopicKafka + " within 30 s");
                 }
                 changes = changeFeed;
             }

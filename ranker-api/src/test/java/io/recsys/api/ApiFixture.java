@@ -48,7 +48,7 @@ final class ApiFixture implements AutoCloseable {
     /** The same, with {@code adjust} applied to the API's configuration. */
     ApiFixture(Path dir, UnaryOperator<ApiConfig> adjust) throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-        Topics.ensure(kafka.bootstrapServers(), 2);
+        Topics.ensure(kafka.connection(), 2);
         String storeUrl = TestDatabases.freshH2();
         store = JdbcFeatureStore.open(storeUrl, REGISTRY);
         long now = System.currentTimeMillis();
@@ -63,7 +63,7 @@ final class ApiFixture implements AutoCloseable {
         writeBundle(bundles.root(), "v2", 2);
         bundles.promote("v1");
         ApiConfig config = new ApiConfig("127.0.0.1", 0, 64 * 1024, TOKEN, null, bundles.root(), storeUrl,
-                kafka.bootstrapServers(), 64, 2, 5_000, 200, 100, 20, 0.1, java.util.Set.of("i13"));
+                kafka.connection(), 64, 2, 5_000, 200, 100, 20, 0.1, java.util.Set.of("i13"));
         api = RankerApi.start(adjust.apply(config), REGISTRY);
     }
 

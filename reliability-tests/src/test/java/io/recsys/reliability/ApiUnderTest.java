@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recsys.api.ApiConfig;
 import io.recsys.api.RankerApi;
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.bundle.SyntheticBundles;
@@ -56,15 +57,16 @@ final class ApiUnderTest implements AutoCloseable {
     /** Creates the system's topics if missing (impressions are logged to them) and starts the API on a free port. */
     static ApiUnderTest start(Path dir, String storeUrl, String kafkaBootstrap, FeatureRegistry registry,
                               Duration clientTimeout) throws Exception {
-        Topics.ensure(kafkaBootstrap, 2);
+        KafkaConnection kafka = KafkaConnection.plaintext(kafkaBootstrap);
+        Topics.ensure(kafka, 2);
         BundleRegistry bundles = new BundleRegistry(dir.resolve("bundles"));
         SyntheticBundles.write(bundles.root(), "v1", 1, registry.version());
         bundles.promote("v1");
         // serve's defaults, on loopback and a free port, without an admin token; a queue budget no single
         // request meets, so what is measured is the store, not shedding
-        ApiConfig defaults = ApiConfig.defaults(bundles.root(), storeUrl, kafkaBootstrap);
+        ApiConfig defaults = ApiConfig.defaults(bundles.root(), storeUrl, kafka);
         ApiConfig config = new ApiConfig("127.0.0.1", 0, defaults.bodyLimitBytes(), null, null, bundles.root(),
-                storeUrl, kafkaBootstrap, defaults.maxInFlight(), defaults.workers(), 5_000, defaults.featureCacheMillis(),
+                storeUrl, kafka, defaults.maxInFlight(), defaults.workers(), 5_000, defaults.featureCacheMillis(),
                 defaults.candidates(), defaults.rerankHead(), defaults.diversity(), Set.of());
         return new ApiUnderTest(RankerApi.start(config, registry), clientTimeout);
     }

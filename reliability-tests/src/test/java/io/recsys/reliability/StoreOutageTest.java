@@ -87,18 +87,18 @@ class StoreOutageTest {
                  JdbcFeatureStore reader = JdbcFeatureStore.open(store, REGISTRY)) {
                 WriterCount.reset();
                 FeatureJob job = new FeatureJob(
-                        KafkaEndpoints.events(bootstrap, eventsTopic, KafkaTestTopics.zeros(eventsTopic, PARTITIONS),
+                        KafkaEndpoints.events(kafka.connection(), eventsTopic, KafkaTestTopics.zeros(eventsTopic, PARTITIONS),
                                 endOffsets(eventsTopic, events)),
-                        KafkaEndpoints.catalogueUpToNow(bootstrap, catalogueTopic),
+                        KafkaEndpoints.catalogueUpToNow(kafka.connection(), catalogueTopic),
                         new WriterCount(new FeatureStoreSink(store, REGISTRY, 500, 50)),
-                        KafkaEndpoints.sink(bootstrap, KafkaTestTopics.create(bootstrap, "dlq", 1)), REGISTRY);
+                        KafkaEndpoints.sink(kafka.connection(), KafkaTestTopics.create(bootstrap, "dlq", 1)), REGISTRY);
                 // the embedded default's restart strategy; checkpoints as often as the failover tests take them
                 FeatureJobSettings settings = FeatureJobSettings.defaults(dir.resolve("checkpoints"))
                         .withCheckpointInterval(Duration.ofSeconds(1));
                 JobClient running = FeatureJobRunner.local(0).start(job, settings, "store-outage");
                 try {
                     CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
-                        try (EventPublisher publisher = new EventPublisher(bootstrap, eventsTopic, PARTITIONS)) {
+                        try (EventPublisher publisher = new EventPublisher(kafka.connection(), eventsTopic, PARTITIONS)) {
                             publisher.publish(events, EVENTS_PER_SECOND, sent -> { });
                         }
                     });

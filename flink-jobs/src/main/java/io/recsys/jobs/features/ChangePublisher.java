@@ -1,5 +1,6 @@
 package io.recsys.jobs.features;
 
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureChanges;
 import io.recsys.schema.feature.FeatureRow;
@@ -34,11 +35,11 @@ final class ChangePublisher implements AutoCloseable {
     private final Counter dropped;
     private final AtomicBoolean failureLogged = new AtomicBoolean();
 
-    ChangePublisher(String bootstrapServers, String topic, MetricGroup metrics) {
+    ChangePublisher(KafkaConnection kafka, String topic, MetricGroup metrics) {
         this.topic = topic;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000), new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "1",
+                ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000)),
+                new ByteArraySerializer(), new ByteArraySerializer());
         this.published = metrics.counter("feature_changes_published");
         this.dropped = metrics.counter("feature_changes_dropped");
     }

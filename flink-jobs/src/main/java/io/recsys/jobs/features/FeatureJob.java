@@ -1,5 +1,6 @@
 package io.recsys.jobs.features;
 
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.ItemAttributes;
@@ -62,13 +63,13 @@ public final class FeatureJob {
      * The production wiring: events and catalogue from Kafka, rows to the store (and each write's changed entities
      * to the change topic), refusals to the dead-letter topic.
      */
-    public static FeatureJob onKafka(String bootstrapServers, Source<DecodedRecord, ?, ?> events,
+    public static FeatureJob onKafka(KafkaConnection kafka, Source<DecodedRecord, ?, ?> events,
                                      Source<String, ?, ?> catalogue, String storeUrl, FeatureRegistry registry,
                                      SinkBatching sinkBatching) {
         return new FeatureJob(events, catalogue,
                 new FeatureStoreSink(storeUrl, registry, sinkBatching.maxRows(), sinkBatching.flushIntervalMs(),
-                        bootstrapServers, Topics.FEATURE_CHANGES),
-                KafkaEndpoints.sink(bootstrapServers, Topics.DEAD_LETTER), registry);
+                        kafka, Topics.FEATURE_CHANGES),
+                KafkaEndpoints.sink(kafka, Topics.DEAD_LETTER), registry);
     }
 
     public void build(StreamExecutionEnvironment env) {

@@ -1,5 +1,6 @@
 package io.recsys.jobs.features;
 
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
@@ -52,21 +53,21 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
     private final FeatureRegistry registry;
     private final int maxBatch;
     private final long flushIntervalMs;
-    private final String changesBootstrap;
+    private final KafkaConnection changesKafka;
     private final String changesTopic;
 
     public FeatureStoreSink(String storeUrl, FeatureRegistry registry, int maxBatch, long flushIntervalMs) {
         this(storeUrl, registry, maxBatch, flushIntervalMs, null, null);
     }
 
-    /** @param changesBootstrap Kafka to publish each write's changed entities to, on {@code changesTopic}; null: none */
+    /** @param changesKafka Kafka to publish each write's changed entities to, on {@code changesTopic}; null: none */
     public FeatureStoreSink(String storeUrl, FeatureRegistry registry, int maxBatch, long flushIntervalMs,
-                            String changesBootstrap, String changesTopic) {
+                            KafkaConnection changesKafka, String changesTopic) {
         this.storeUrl = storeUrl;
         this.registry = registry;
         this.maxBatch = maxBatch;
         this.flushIntervalMs = flushIntervalMs;
-        this.changesBootstrap = changesBootstrap;
+        this.changesKafka = changesKafka;
         this.changesTopic = changesTopic;
     }
 
@@ -74,8 +75,8 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
     public SinkWriter<StoreRecord> createWriter(WriterInitContext context) {
         // One writer keeps the store within the registry's retention: the first subtask, once it writes segments.
         Duration retention = context.getTaskInfo().getIndexOfThisSubtask() == 0 ? registry.retention() : null;
-        ChangePublisher changes = changesBootstrap == null ? null
-                : new ChangePublisher(changesBootstrap, changesTopic, context.metricGroup());
+        ChangePublisher changes = changesKafka == null ? null
+                : new ChangePublisher(changesKafka, changesTopic, context.metricGroup());
         return new Writer(JdbcFeatureStore.open(storeUrl, registry), context, maxBatch, flushIntervalMs, retention,
                 changes);
     }

@@ -1,5 +1,6 @@
 package io.recsys.jobs.features;
 
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.schema.event.EventTimePolicy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -13,7 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.util.Map;
 
-/** The job's production sources and sinks on Kafka. */
+/** The job's production sources and sinks on Kafka, each made with the connection's security settings. */
 public final class KafkaEndpoints {
 
     public static final String CONSUMER_GROUP = "recsys-feature-job";
@@ -22,55 +23,58 @@ public final class KafkaEndpoints {
     }
 
     /** Events, unbounded, resuming from the group's committed offsets (earliest the first time). */
-    public static KafkaSource<DecodedRecord> events(String bootstrapServers, String topic) {
-        return eventsBuilder(bootstrapServers, topic)
+    public static KafkaSource<DecodedRecord> events(KafkaConnection kafka, String topic) {
+        return eventsBuilder(kafka, topic)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .build();
     }
 
     /** Events in [start, stop) per partition, then finish: one replay. */
-    public static KafkaSource<DecodedRecord> events(String bootstrapServers, String topic,
+    public static KafkaSource<DecodedRecord> events(KafkaConnection kafka, String topic,
                                                     Map<TopicPartition, Long> start,
                                                     Map<TopicPartition, Long> stop) {
-        return eventsBuilder(bootstrapServers, topic)
+        return eventsBuilder(kafka, topic)
                 .setStartingOffsets(OffsetsInitializer.offsets(start))
                 .setBounded(OffsetsInitializer.offsets(stop))
                 .build();
     }
 
     /** The catalogue: the whole topic, then follow it. */
-    public static KafkaSource<String> catalogue(String bootstrapServers, String topic) {
-        return catalogueBuilder(bootstrapServers, topic).setStartingOffsets(OffsetsInitializer.earliest()).build();
+    public static KafkaSource<String> catalogue(KafkaConnection kafka, String topic) {
+        return catalogueBuilder(kafka, topic).setStartingOffsets(OffsetsInitializer.earliest()).build();
     }
 
     /** The catalogue as it is now, then finish (for a replay). */
-    public static KafkaSource<String> catalogueUpToNow(String bootstrapServers, String topic) {
-        return catalogueBuilder(bootstrapServers, topic)
+    public static KafkaSource<String> catalogueUpToNow(KafkaConnection kafka, String topic) {
+        return catalogueBuilder(kafka, topic)
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setBounded(OffsetsInitializer.latest())
                 .build();
     }
 
-    private static KafkaSourceBuilder<DecodedRecord> eventsBuilder(String bootstrapServers, String topic) {
+    private static KafkaSourceBuilder<DecodedRecord> eventsBuilder(KafkaConnection kafka, String topic) {
         return KafkaSource.<DecodedRecord>builder()
-                .setBootstrapServers(bootstrapServers)
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setProperties(kafka.securityProperties())
                 .setTopics(topic)
                 .setGroupId(CONSUMER_GROUP)
                 .setDeserializer(new EventRecordDeserializer(EventTimePolicy.DEFAULT))
                 .setProperty("partition.discovery.interval.ms", "10000");
     }
 
-    private static KafkaSourceBuilder<String> catalogueBuilder(String bootstrapServers, String topic) {
+    private static KafkaSourceBuilder<String> catalogueBuilder(KafkaConnection kafka, String topic) {
         return KafkaSource.<String>builder()
-                .setBootstrapServers(bootstrapServers)
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setProperties(kafka.securityProperties())
                 .setTopics(topic)
                 .setGroupId(CONSUMER_GROUP + "-catalogue")
                 .setValueOnlyDeserializer(new SimpleStringSchema());
     }
 
-    public static KafkaSink<String> sink(String bootstrapServers, String topic) {
+    public static KafkaSink<String> sink(KafkaConnection kafka, String topic) {
         return KafkaSink.<String>builder()
-                .setBootstrapServers(bootstrapServers)
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setKafkaProducerConfig(kafka.securityProperties())
                 .setRecordSerializer(KafkaRecordSerializationSchema.builder()
                         .setTopic(topic)
                         .setValueSerializationSchema(new SimpleStringSchema())

@@ -1,5 +1,6 @@
 package io.recsys.jobs.replay;
 
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventCodec;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,14 +24,13 @@ public final class EventPublisher implements AutoCloseable {
     private final int partitions;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
-    public EventPublisher(String bootstrapServers, String topic, int partitions) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public EventPublisher(KafkaConnection kafka, String topic, int partitions) {
+        this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")),
                 new StringSerializer(), new StringSerializer());
         this.topic = topic;
         this.partitions = partitions;

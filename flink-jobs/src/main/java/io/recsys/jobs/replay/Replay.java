@@ -6,6 +6,7 @@ import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
 import io.recsys.jobs.features.FeedbackAttribution;
 import io.recsys.jobs.features.KafkaEndpoints;
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
@@ -18,7 +19,6 @@ import io.recsys.schema.feature.FeatureRow;
 import io.recsys.store.JdbcFeatureStore;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
@@ -54,35 +54,35 @@ public final class Replay {
     private Replay() {
     }
 
-    public static Result run(Dataset dataset, String bootstrapServers, String storeUrl, FeatureRegistry registry,
+    public static Result run(Dataset dataset, KafkaConnection kafka, String storeUrl, FeatureRegistry registry,
                              FeatureJobSettings settings, double eventsPerSecond, Progress progress)
             throws Exception {
-        return run(dataset, bootstrapServers, storeUrl, registry, settings, FeatureJobRunner.local(0), eventsPerSecond,
+        return run(dataset, kafka, storeUrl, registry, settings, FeatureJobRunner.local(0), eventsPerSecond,
                 progress);
     }
 
     /** The same, with the job started by {@code runner}: on a local MiniCluster or submitted to a Flink cluster. */
-    public static Result run(Dataset dataset, String bootstrapServers, String storeUrl, FeatureRegistry registry,
+    public static Result run(Dataset dataset, KafkaConnection kafka, String storeUrl, FeatureRegistry registry,
                              FeatureJobSettings settings, FeatureJobRunner runner, double eventsPerSecond,
                              Progress progress) throws Exception {
         long started = System.currentTimeMillis();
         int partitions = settings.parallelism();
-        Topics.ensure(bootstrapServers, partitions);
-        int actualPartitions = partitionCount(bootstrapServers);
-        try (EventPublisher catalogue = new EventPublisher(bootstrapServers, Topics.CATALOGUE, 1)) {
+        Topics.ensure(kafka, partitions);
+        int actualPartitions = partitionCount(kafka);
+        try (EventPublisher catalogue = new EventPublisher(kafka, Topics.CATALOGUE, 1)) {
             for (ItemAttributes item : dataset.catalogue()) {
                 catalogue.publishRaw(item.itemId(), item.toJson());
             }
         }
-        Map<TopicPartition, Long> start = endOffsets(bootstrapServers, actualPartitions);
+        Map<TopicPartition, Long> start = endOffsets(kafka, actualPartitions);
         Map<TopicPartition, Long> stop = new HashMap<>(start);
         for (Event event : dataset.events()) {
             stop.merge(new TopicPartition(Topics.EVENTS, EventPublisher.partitionOf(event, actualPartitions)), 1L,
                     Long::sum);
         }
-        FeatureJob job = FeatureJob.onKafka(bootstrapServers,
-                KafkaEndpoints.events(bootstrapServers, Topics.EVENTS, start, stop),
-                KafkaEndpoints.catalogueUpToNow(bootstrapServers, Topics.CATALOGUE), storeUrl, registry,
+        FeatureJob job = FeatureJob.onKafka(kafka,
+                KafkaEndpoints.events(kafka, Topics.EVENTS, start, stop),
+                KafkaEndpoints.catalogueUpToNow(kafka, Topics.CATALOGUE), storeUrl, registry,
                 settings.sinkBatching());
         JobClient client = runner.start(job, settings, "replay-" + dataset.name());
 
@@ -92,7 +92,7 @@ public final class Replay {
         long clicks = counted.stream().filter(e -> e.type() == EventType.CLICK).count();
         long views = counted.stream().filter(e -> e.type() == EventType.VIEW).count();
         long total = dataset.events().size();
-        try (EventPublisher publisher = new EventPublisher(bootstrapServers, Topics.EVENTS, actualPartitions);
+        try (EventPublisher publisher = new EventPublisher(kafka, Topics.EVENTS, actualPartitions);
              JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
             publisher.publish(dataset.events(), eventsPerSecond, sent -> progress.published(sent, total));
             var jobResult = client.getJobExecutionResult();
@@ -123,27 +123,27 @@ public final class Replay {
         }).orElse(0L);
     }
 
-    private static int partitionCount(String bootstrapServers) throws Exception {
-        try (Admin admin = admin(bootstrapServers)) {
+    private static int partitionCount(KafkaConnection kafka) throws Exception {
+        try (Admin admin = admin(kafka)) {
             return admin.describeTopics(java.util.List.of(Topics.EVENTS)).allTopicNames().get(30, TimeUnit.SECONDS)
                     .get(Topics.EVENTS).partitions().size();
         }
     }
 
-    private static Map<TopicPartition, Long> endOffsets(String bootstrapServers, int partitions) throws Exception {
+    private static Map<TopicPartition, Long> endOffsets(KafkaConnection kafka, int partitions) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
             request.put(new TopicPartition(Topics.EVENTS, p), OffsetSpec.latest());
         }
         Map<TopicPartition, Long> offsets = new HashMap<>();
-        try (Admin admin = admin(bootstrapServers)) {
+        try (Admin admin = admin(kafka)) {
             admin.listOffsets(request).all().get(30, TimeUnit.SECONDS)
                     .forEach((partition, info) -> offsets.put(partition, info.offset()));
         }
         return offsets;
     }
 
-    private static Admin admin(String bootstrapServers) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    private static Admin admin(KafkaConnection kafka) {
+        return Admin.create(kafka.clientConfig(Map.of()));
     }
 }

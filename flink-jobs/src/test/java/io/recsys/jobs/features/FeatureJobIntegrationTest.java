@@ -123,11 +123,11 @@ class FeatureJobIntegrationTest {
                 .withCheckpointInterval(Duration.ofMillis(300)).withRestartDelay(Duration.ofMillis(200));
         Sink<StoreRecord> storeSink = new FeatureStoreSink(storeUrl, REGISTRY, 500, 50);
         FeatureJob job = new FeatureJob(
-                KafkaEndpoints.events(kafka.bootstrapServers(), eventsTopic,
+                KafkaEndpoints.events(kafka.connection(), eventsTopic,
                         KafkaTestTopics.zeros(eventsTopic, PARTITIONS), ends),
-                KafkaEndpoints.catalogueUpToNow(kafka.bootstrapServers(), catalogueTopic),
+                KafkaEndpoints.catalogueUpToNow(kafka.connection(), catalogueTopic),
                 wrapSink == null ? storeSink : wrapSink.apply(storeSink),
-                KafkaEndpoints.sink(kafka.bootstrapServers(), deadLetterTopic),
+                KafkaEndpoints.sink(kafka.connection(), deadLetterTopic),
                 REGISTRY);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings.toConfiguration());
         env.setParallelism(PARTITIONS);

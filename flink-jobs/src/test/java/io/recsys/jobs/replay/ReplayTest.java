@@ -44,7 +44,7 @@ class ReplayTest {
                 public void processed(long events, long total) {
                 }
             };
-            Replay.Result first = Replay.run(dataset, kafka.bootstrapServers(), store, registry, settings, 0, progress);
+            Replay.Result first = Replay.run(dataset, kafka.connection(), store, registry, settings, 0, progress);
             assertThat(first.events()).isEqualTo(dataset.events().size());
             assertThat(published.get()).isEqualTo(dataset.events().size());
 
@@ -56,7 +56,7 @@ class ReplayTest {
                 assertThat(once).containsEntry("impressions_24h",
                         truth.count(BruteForce.item(probe.itemId()), EventType.IMPRESSION, t, 24 * HOUR));
 
-                Replay.run(dataset, kafka.bootstrapServers(), store, registry, settings, 0, progress);
+                Replay.run(dataset, kafka.connection(), store, registry, settings, 0, progress);
                 assertThat(features.readAsOf(EntityKey.item(probe.itemId()), t).values()).isEqualTo(once);
                 List<String> categories = List.copyOf(((java.util.Map<?, ?>) features
                         .readAsOf(EntityKey.user(probe.userId()), dataset.events().get(dataset.events().size() - 1)

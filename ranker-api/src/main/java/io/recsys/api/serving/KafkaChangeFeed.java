@@ -1,5 +1,6 @@
 package io.recsys.api.serving;
 
+import io.recsys.kafka.KafkaConnection;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureChanges;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,12 +41,11 @@ public final class KafkaChangeFeed implements ChangeFeed, AutoCloseable {
     private volatile long newest = Long.MIN_VALUE;
     private volatile boolean running = true;
 
-    public KafkaChangeFeed(String bootstrapServers, String topic, Duration horizon, ApiMetrics metrics) {
+    public KafkaChangeFeed(KafkaConnection kafka, String topic, Duration horizon, ApiMetrics metrics) {
         this.horizonMillis = horizon.toMillis();
         this.metrics = metrics;
-        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.reader = new Thread(() -> read(topic), "feature-change-feed");
         reader.setDaemon(true);
         reader.start();

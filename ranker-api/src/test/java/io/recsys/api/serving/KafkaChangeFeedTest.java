@@ -40,7 +40,7 @@ class KafkaChangeFeedTest {
     @BeforeAll
     static void startKafka() {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-        Topics.ensure(kafka.bootstrapServers(), 1);
+        Topics.ensure(kafka.connection(), 1);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
@@ -59,7 +59,7 @@ class KafkaChangeFeedTest {
     void shouldReportEntitiesPublishedAfterItStartedAndForgetThemPastTheHorizon() throws Exception {
         publish(FeatureChanges.of(1_000, List.of(EntityKey.item("before-start"))));
         ApiMetrics metrics = new ApiMetrics();
-        try (KafkaChangeFeed feed = new KafkaChangeFeed(kafka.bootstrapServers(), Topics.FEATURE_CHANGES,
+        try (KafkaChangeFeed feed = new KafkaChangeFeed(kafka.connection(), Topics.FEATURE_CHANGES,
                 Duration.ofSeconds(10), metrics)) {
             assertThat(feed.awaitStarted(Duration.ofSeconds(30))).isTrue();
             publish(FeatureChanges.of(50_000, List.of(EntityKey.item("i1"), EntityKey.user("u1"))));
@@ -82,7 +82,7 @@ class KafkaChangeFeedTest {
     @Test
     void shouldMakeLiveFeaturesReReadAHeldEntityOnlyWhenTheFeedSaysItWasWritten() throws Exception {
         try (JdbcFeatureStore store = JdbcFeatureStore.open(TestDatabases.freshH2(), REGISTRY);
-             KafkaChangeFeed feed = new KafkaChangeFeed(kafka.bootstrapServers(), Topics.FEATURE_CHANGES,
+             KafkaChangeFeed feed = new KafkaChangeFeed(kafka.connection(), Topics.FEATURE_CHANGES,
                      Duration.ofSeconds(10), new ApiMetrics())) {
             assertThat(feed.awaitStarted(Duration.ofSeconds(30))).isTrue();
             long now = System.currentTimeMillis();
