@@ -45,11 +45,10 @@ class ClusterCommandTest {
             // every rating is a view, and those of 4 or more also a click: 400 views, 160 clicks
             assertThat(console.out()).contains("replayed 560 movielens events");
 
-            console.reset();
-            assertThat(Recsys.execute("features", "get", "--entity", "global", "--at", AFTER_THE_LAST_RATING,
-                    "--data-dir", dataDir.toString())).isZero();
-            assertThat(new ObjectMapper().readTree(console.out()).path("features").path("clicks_24h").asLong())
-                    .isEqualTo(160);
+            // ratings answer no list the system served, so they count only for their users: user 20 rated items
+            // 1-20, of which 3, 4, 8, 9, 13, 14, 18 and 19 with 4 or more stars
+            assertThat(clicks24h("global", dataDir)).isZero();
+            assertThat(clicks24h("user:20", dataDir)).isEqualTo(8);
         } finally {
             console.reset();
             assertThat(Recsys.execute("cluster", "stop", "--data-dir", dataDir.toString())).isZero();
@@ -64,6 +63,13 @@ class ClusterCommandTest {
                 writeTinyMovieLens(dir.resolve("ml")).toString(), "--jobmanager", "localhost",
                 "--data-dir", dir.toString(), "--kafka", "127.0.0.1:1")).isEqualTo(1);
         assertThat(console.err()).contains("http://HOST:PORT");
+    }
+
+    private long clicks24h(String entity, Path dataDir) throws Exception {
+        console.reset();
+        assertThat(Recsys.execute("features", "get", "--entity", entity, "--at", AFTER_THE_LAST_RATING,
+                "--data-dir", dataDir.toString())).isZero();
+        return new ObjectMapper().readTree(console.out()).path("features").path("clicks_24h").asLong();
     }
 
     private static final long FIRST_RATING = 890_000_000L;

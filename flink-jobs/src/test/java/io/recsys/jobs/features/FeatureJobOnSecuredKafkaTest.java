@@ -9,6 +9,7 @@ import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
 import io.recsys.schema.feature.Counters;
 import io.recsys.schema.feature.EntityKey;
+import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.simulator.Simulator;
 import io.recsys.simulator.SimulatorConfig;
@@ -83,8 +84,9 @@ class FeatureJobOnSecuredKafkaTest {
 
             try (JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, REGISTRY)) {
                 Counters global = store.latestRow(EntityKey.GLOBAL).orElseThrow().counters();
-                assertThat(global.impressions()).isEqualTo(count(events, EventType.IMPRESSION));
-                assertThat(global.clicks()).isEqualTo(count(events, EventType.CLICK));
+                List<Event> counted = FeedbackAttribution.countedFor(EntityType.GLOBAL, events, REGISTRY);
+                assertThat(global.impressions()).isEqualTo(count(counted, EventType.IMPRESSION));
+                assertThat(global.clicks()).isEqualTo(count(counted, EventType.CLICK));
             }
             assertThat(endOffset(kafka, Topics.DEAD_LETTER)).as("the malformed record, dead-lettered").isEqualTo(1);
             assertThat(endOffset(kafka, Topics.FEATURE_CHANGES)).as("each store write's changes, published")
