@@ -21,7 +21,7 @@ import java.util.Map;
  * holds each key's records for up to the flush interval (or {@code maxBuffered} records in all) and applies them
  * together, so a hot entity's state is read and written once per batch rather than once per record; after each
  * batch it emits the entity's head, and as the watermark passes a second it emits that second's final segment.
- * The entities touched last stay decoded on the heap ({@link CountersCache}) until they are evicted or a checkpoint
+ * The entities touched last stay decoded on the heap ({@link DecodedStateCache}) until they are evicted or a checkpoint
  * comes. Subclasses say what a record adds and what else happens to it.
  */
 abstract class EntityCountingOperator<IN> extends BufferingOperator<StoreRecord>
@@ -36,7 +36,7 @@ abstract class EntityCountingOperator<IN> extends BufferingOperator<StoreRecord>
     private final double halfLifeMillis;
     private final int maxBuffered;
     private transient KeyedBatch<IN> batch;
-    private transient CountersCache cache;
+    private transient DecodedStateCache<EntityCounters> cache;
     private transient InternalTimerService<VoidNamespace> folds;
     private transient Counter outOfOrder;
     private transient Counter behindBase;
@@ -73,7 +73,7 @@ abstract class EntityCountingOperator<IN> extends BufferingOperator<StoreRecord>
         super.open();
         folds = getInternalTimerService("fold", VoidNamespaceSerializer.INSTANCE, this);
         batch = new KeyedBatch<>();
-        cache = new CountersCache(CACHED_ENTITIES, this::writeBack);
+        cache = new DecodedStateCache<>(CACHED_ENTITIES, EntityCounters::decode, this::writeBack);
         outOfOrder = getMetricGroup().counter("events_out_of_order");
         behindBase = getMetricGroup().counter("events_behind_watermark_dropped");
     }

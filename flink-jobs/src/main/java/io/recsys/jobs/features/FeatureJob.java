@@ -92,7 +92,7 @@ public final class FeatureJob {
                 .process(new ParseCatalogue()).name("parse-catalogue").uid("parse-catalogue");
 
         SingleOutputStreamOperator<AttributedEvent> attributed = onTime.keyBy(Event::userId, Types.STRING)
-                .process(new FeedbackMatcher(registry)).returns(AttributedEvent.class).name("match-feedback")
+                .transform("match-feedback", TypeInformation.of(AttributedEvent.class), new FeedbackMatcher(registry))
                 .uid("match-feedback");
 
         SingleOutputStreamOperator<StoreRecord> itemRows = attributed

@@ -7,8 +7,11 @@ import io.recsys.schema.feature.FeatureRegistry;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@link FeedbackMatcher}'s rule applied to a whole log at once, for whoever needs to know in advance what the job
@@ -36,9 +39,18 @@ public final class FeedbackAttribution {
         }
         Map<String, Long> lastMatched = new HashMap<>();
         Map<String, Integer> feedbackPerMinute = new HashMap<>();
+        // each user's lists in the order first shown; those pushed out by newer ones answer nothing any more
+        Map<String, LinkedHashSet<String>> recentLists = new HashMap<>();
+        Set<String> forgotten = new HashSet<>();
         List<Attribution> attributions = new ArrayList<>(log.size());
         for (Event e : log) {
             if (!e.type().isFeedback()) {
+                LinkedHashSet<String> lists = recentLists.computeIfAbsent(e.userId(), u -> new LinkedHashSet<>());
+                if (lists.add(e.requestId()) && lists.size() > registry.maxListsPerUser()) {
+                    String oldest = lists.iterator().next();
+                    lists.remove(oldest);
+                    forgotten.add(e.userId() + "|" + oldest);
+                }
                 attributions.add(Attribution.SHOWN);
                 continue;
             }
@@ -48,7 +60,8 @@ public final class FeedbackAttribution {
                 continue;
             }
             long t = e.eventTime();
-            boolean answersAList = e.requestId() != null && shown
+            boolean answersAList = e.requestId() != null && !forgotten.contains(e.userId() + "|" + e.requestId())
+                    && shown
                     .getOrDefault(e.requestId() + "|" + e.userId() + "|" + e.itemId(), List.of()).stream()
                     .anyMatch(at -> at <= t && t - at <= window);
             String pair = e.userId() + "|" + e.itemId() + "|" + e.type();

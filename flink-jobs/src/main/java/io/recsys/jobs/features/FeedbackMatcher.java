@@ -6,21 +6,23 @@ import io.recsys.schema.event.EventCodec;
 import io.recsys.schema.event.EventTimePolicy;
 import io.recsys.schema.event.RejectReason;
 import io.recsys.schema.feature.FeatureRegistry;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.typeutils.base.array.LongPrimitiveArraySerializer;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +31,8 @@ import java.util.List;
  * moves an item. Feedback is
  * <ul>
  *   <li>{@link Attribution#MATCHED} when its request id names a list shown to this same user that held this item,
- *       no longer than the attribution window before the feedback, and no feedback of its type by this user on this
+ *       no longer than the attribution window before the feedback and among the user's last
+ *       {@code max_lists_per_user} lists, and no feedback of its type by this user on this
  *       item was matched within the window before it (so one per request and item, and a user clicking one item
  *       over and over counts once);</li>
  *   <li>{@link Attribution#REPEATED} when it would match but such feedback was matched already;</li>
@@ -43,23 +46,28 @@ import java.util.List;
  * {@code max_out_of_orderness} of processing time, though: a quiet stream may not move the watermark for a long
  * time, and the click a user just made must not wait for the next user. (The API logs a list and takes the click on
  * it through different producers, so the click can land first.)
+ *
+ * <p>Each user's {@link UserExposure} is one state value, kept decoded on the heap for the users seen last
+ * ({@link DecodedStateCache}) and written back when evicted and before each checkpoint: recording every impression
+ * as a RocksDB write cost the job ~30% of its throughput (docs/benchmarks.md).
  */
-public class FeedbackMatcher extends KeyedProcessFunction<String, Event, AttributedEvent> {
+public class FeedbackMatcher extends AbstractStreamOperator<AttributedEvent>
+        implements OneInputStreamOperator<Event, AttributedEvent>, Triggerable<String, VoidNamespace> {
 
-    private static final long MINUTE = 60_000L;
+    /** Users kept decoded per subtask; each holds a few numbers per impression of the attribution window. */
+    static final int CACHED_USERS = 20_000;
+    /** Lists and matches are forgotten this long after the attribution window, past any lateness the job admits. */
+    private static final long FORGET_MARGIN_MILLIS = 60_000;
 
     private final long windowMillis;
     private final int maxPerMinute;
-    private final Duration stateTtl;
+    private final int maxLists;
     private final long maxWaitMillis;
-    /** (request id, item) shown to this user → when. */
-    private transient MapState<String, Long> shown;
-    /** (item, feedback type) → when this user's last matched feedback of that type on that item happened. */
-    private transient MapState<String, Long> lastMatched;
-    /** {event-time minute, feedback accepted in it}. */
-    private transient ValueState<long[]> minute;
+    private transient ValueState<byte[]> exposureState;
+    private transient DecodedStateCache<UserExposure> exposures;
     /** Feedback whose list had not arrived, encoded after the processing time it waits until at most. */
     private transient ListState<String> waiting;
+    private transient InternalTimerService<VoidNamespace> timers;
     private transient Counter matched;
     private transient Counter unmatched;
     private transient Counter repeated;
@@ -68,68 +76,106 @@ public class FeedbackMatcher extends KeyedProcessFunction<String, Event, Attribu
     public FeedbackMatcher(FeatureRegistry registry) {
         this.windowMillis = registry.feedbackAttributionWindow().toMillis();
         this.maxPerMinute = registry.maxFeedbackPerUserMinute();
-        this.stateTtl = registry.feedbackAttributionWindow();
+        this.maxLists = registry.maxListsPerUser();
         this.maxWaitMillis = registry.maxOutOfOrderness().toMillis();
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        MapStateDescriptor<String, Long> shownDescriptor = new MapStateDescriptor<>("shown", Types.STRING, Types.LONG);
-        shownDescriptor.enableTimeToLive(StateExpiry.afterLastWrite(stateTtl));
-        shown = getRuntimeContext().getMapState(shownDescriptor);
-        MapStateDescriptor<String, Long> matchedDescriptor = new MapStateDescriptor<>("last-matched", Types.STRING,
-                Types.LONG);
-        matchedDescriptor.enableTimeToLive(StateExpiry.afterLastWrite(stateTtl));
-        lastMatched = getRuntimeContext().getMapState(matchedDescriptor);
-        ValueStateDescriptor<long[]> minuteDescriptor = new ValueStateDescriptor<>("feedback-minute",
-                LongPrimitiveArraySerializer.INSTANCE);
-        minuteDescriptor.enableTimeToLive(StateExpiry.afterLastWrite(Duration.ofMinutes(2)));
-        minute = getRuntimeContext().getState(minuteDescriptor);
-        waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting-feedback", Types.STRING));
-        var metrics = getRuntimeContext().getMetricGroup();
+    public void open() throws Exception {
+        super.open();
+        ValueStateDescriptor<byte[]> descriptor = new ValueStateDescriptor<>("exposure",
+                BytePrimitiveArraySerializer.INSTANCE);
+        descriptor.enableTimeToLive(StateExpiry.afterLastWrite(
+                java.time.Duration.ofMillis(windowMillis + FORGET_MARGIN_MILLIS)));
+        exposureState = getPartitionedState(descriptor);
+        exposures = new DecodedStateCache<>(CACHED_USERS, UserExposure::decode, this::writeBack);
+        waiting = getPartitionedState(new ListStateDescriptor<>("waiting-feedback", Types.STRING));
+        timers = getInternalTimerService("feedback-wait", VoidNamespaceSerializer.INSTANCE, this);
+        var metrics = getMetricGroup();
         matched = metrics.counter("feedback_matched");
         unmatched = metrics.counter("feedback_unmatched");
         repeated = metrics.counter("feedback_repeated");
         overRate = metrics.addGroup("reason", RejectReason.FEEDBACK_RATE.label()).counter("events_rejected");
     }
 
-    @Override
-    public void processElement(Event event, Context ctx, Collector<AttributedEvent> out) throws Exception {
-        if (!event.type().isFeedback()) {
-            shown.put(shownKey(event.requestId(), event.itemId()), event.eventTime());
-            out.collect(new AttributedEvent(event, Attribution.SHOWN));
-            return;
+    private UserExposure exposureOfCurrentUser() throws Exception {
+        return exposures.get(getCurrentKey(), exposureState);
+    }
+
+    private void writeBack(Object key, ValueState<byte[]> state, UserExposure exposure) throws Exception {
+        Object current = getCurrentKey();
+        setCurrentKey(key);
+        exposure.forgetBefore(exposure.newest() - windowMillis - FORGET_MARGIN_MILLIS);
+        state.update(exposure.encode());
+        if (current != null) {
+            setCurrentKey(current);
         }
-        if (overRate(event)) {
-            overRate.inc();
-            ctx.output(ValidateEvents.DEAD_LETTERS, DeadLetter.of(RejectReason.FEEDBACK_RATE,
-                    "user " + event.userId() + " gave more than " + maxPerMinute + " feedback events in the minute of "
-                            + java.time.Instant.ofEpochMilli(event.eventTime()), EventCodec.encode(event),
-                    ctx.timerService().currentProcessingTime()));
-            return;
-        }
-        Long shownAt = shownAt(event);
-        if (shownAt == null && event.requestId() != null
-                && event.eventTime() > ctx.timerService().currentWatermark()) {
-            long deadline = ctx.timerService().currentProcessingTime() + maxWaitMillis;
-            waiting.add(deadline + "\t" + EventCodec.encode(event));
-            ctx.timerService().registerEventTimeTimer(event.eventTime());
-            ctx.timerService().registerProcessingTimeTimer(deadline);
-            return;
-        }
-        out.collect(attribute(event, shownAt));
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AttributedEvent> out) throws Exception {
-        long watermark = ctx.timerService().currentWatermark();
-        long now = ctx.timerService().currentProcessingTime();
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        exposures.writeBackAll();
+    }
+
+    @Override
+    public void processElement(StreamRecord<Event> element) throws Exception {
+        Event event = element.getValue();
+        UserExposure exposure = exposureOfCurrentUser();
+        exposures.changed(getCurrentKey());
+        if (!event.type().isFeedback()) {
+            exposure.show(event.requestId(), event.itemId(), event.eventTime(), maxLists);
+            emit(event, Attribution.SHOWN);
+            return;
+        }
+        if (!exposure.admitFeedback(event.eventTime(), maxPerMinute)) {
+            overRate.inc();
+            output.collect(ValidateEvents.DEAD_LETTERS, new StreamRecord<>(DeadLetter.of(RejectReason.FEEDBACK_RATE,
+                    "user " + event.userId() + " gave more than " + maxPerMinute + " feedback events in the minute of "
+                            + java.time.Instant.ofEpochMilli(event.eventTime()), EventCodec.encode(event),
+                    getProcessingTimeService().getCurrentProcessingTime())));
+            return;
+        }
+        Long shownAt = shownAt(exposure, event);
+        if (shownAt == null && event.requestId() != null && event.eventTime() > timers.currentWatermark()) {
+            long deadline = timers.currentProcessingTime() + maxWaitMillis;
+            waiting.add(deadline + "\t" + EventCodec.encode(event));
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, event.eventTime());
+            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, deadline);
+            return;
+        }
+        decide(exposure, event, shownAt);
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        decideWaiting();
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        decideWaiting();
+    }
+
+    /** Decides the current user's waiting feedback that the watermark has passed or that waited long enough. */
+    private void decideWaiting() throws Exception {
+        Iterable<String> entries = waiting.get();
+        if (entries == null) {
+            return; // each waiting event has two timers: the other one decided it already
+        }
+        long watermark = timers.currentWatermark();
+        long now = timers.currentProcessingTime();
         List<String> later = new ArrayList<>();
-        for (String entry : waiting.get()) {
+        UserExposure exposure = null;
+        for (String entry : entries) {
             int tab = entry.indexOf('\t');
             Event event = decode(entry.substring(tab + 1));
             if (event.eventTime() <= watermark || Long.parseLong(entry.substring(0, tab)) <= now) {
-                out.collect(attribute(event, shownAt(event)));
+                if (exposure == null) {
+                    exposure = exposureOfCurrentUser();
+                    exposures.changed(getCurrentKey());
+                }
+                decide(exposure, event, shownAt(exposure, event));
             } else {
                 later.add(entry);
             }
@@ -137,55 +183,29 @@ public class FeedbackMatcher extends KeyedProcessFunction<String, Event, Attribu
         waiting.update(later);
     }
 
-    private Attribution verdict(Event event, Long shownAt) throws Exception {
-        if (shownAt == null) {
-            return Attribution.UNMATCHED;
-        }
-        String key = event.itemId() + '\n' + event.type().wireName();
-        Long before = lastMatched.get(key);
-        if (before != null && Math.abs(event.eventTime() - before) < windowMillis) {
-            return Attribution.REPEATED;
-        }
-        lastMatched.put(key, event.eventTime());
-        return Attribution.MATCHED;
-    }
-
-    private AttributedEvent attribute(Event event, Long shownAt) throws Exception {
-        Attribution attribution = verdict(event, shownAt);
+    private void decide(UserExposure exposure, Event event, Long shownAt) {
+        Attribution attribution = shownAt == null ? Attribution.UNMATCHED
+                : exposure.matchOrRepeat(event.itemId(), event.type(), event.eventTime(), windowMillis);
         switch (attribution) {
             case MATCHED -> matched.inc();
             case REPEATED -> repeated.inc();
             default -> unmatched.inc();
         }
-        return new AttributedEvent(event, attribution);
+        emit(event, attribution);
+    }
+
+    private void emit(Event event, Attribution attribution) {
+        output.collect(new StreamRecord<>(new AttributedEvent(event, attribution), event.eventTime()));
     }
 
     /** When the list the feedback names showed its item to this user, if within the window before it. */
-    private Long shownAt(Event feedback) throws Exception {
+    private Long shownAt(UserExposure exposure, Event feedback) {
         if (feedback.requestId() == null) {
             return null;
         }
-        Long at = shown.get(shownKey(feedback.requestId(), feedback.itemId()));
         long t = feedback.eventTime();
-        return at != null && at <= t && t - at <= windowMillis ? at : null;
-    }
-
-    private boolean overRate(Event feedback) throws Exception {
-        long m = Math.floorDiv(feedback.eventTime(), MINUTE);
-        long[] current = minute.value();
-        if (current == null || current[0] != m) {
-            current = new long[]{m, 0};
-        }
-        if (current[1] >= maxPerMinute) {
-            return true;
-        }
-        current[1]++;
-        minute.update(current);
-        return false;
-    }
-
-    private static String shownKey(String requestId, String itemId) {
-        return requestId + '\n' + itemId;
+        Long at = exposure.shownAt(feedback.requestId(), feedback.itemId(), t);
+        return at != null && t - at <= windowMillis ? at : null;
     }
 
     private static Event decode(String encoded) {

@@ -59,4 +59,18 @@ class FeedbackAttributionTest {
         assertThat(attributions.get(bound)).isNull();
         assertThat(FeedbackAttribution.countedFor(EntityType.USER, log, REGISTRY)).hasSize(bound);
     }
+
+    @Test
+    void feedbackOnAListPushedOutByTheUsersNewerListsIsUnmatched() {
+        List<Event> log = new ArrayList<>();
+        for (int list = 0; list <= REGISTRY.maxListsPerUser(); list++) {
+            log.add(shown("r" + list, "u1", "i1", T + list));
+        }
+        log.add(click("oldest", "r0", "u1", "i1", T + 5_000));
+        log.add(click("kept", "r1", "u1", "i1", T + 5_000));
+
+        List<Attribution> attributions = FeedbackAttribution.of(log, REGISTRY);
+        assertThat(attributions.subList(log.size() - 2, log.size()))
+                .containsExactly(Attribution.UNMATCHED, Attribution.MATCHED);
+    }
 }

@@ -6,7 +6,7 @@ import io.recsys.schema.feature.FeatureRegistry;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +27,9 @@ class FeedbackMatcherHarnessTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FeedbackMatcher(REGISTRY), Event::userId,
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new FeedbackMatcher(REGISTRY), Event::userId,
                 Types.STRING);
+        harness.open();
         harness.processWatermark(new Watermark(T - 60_000));
     }
 
@@ -112,6 +113,50 @@ class FeedbackMatcherHarnessTest {
         assertThat(feedbackVerdicts()).containsExactly(Attribution.MATCHED);
         harness.processWatermark(new Watermark(T + 1_000));
         assertThat(feedbackVerdicts()).as("decided once").hasSize(1);
+    }
+
+    @Test
+    void aClickAfterARestoreAnswersAListShownBeforeTheCheckpointEvenThoughListsAreKeptOnTheHeap() throws Exception {
+        show("r1", "u1", "i1", T);
+        click("r1", "u1", "i1", T + 1_000);
+        harness.prepareSnapshotPreBarrier(1); // a real job's barrier writes the users held on the heap to state
+        OperatorSubtaskState snapshot = harness.snapshot(1, 0);
+        harness.close();
+
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new FeedbackMatcher(REGISTRY), Event::userId,
+                Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        click("r1", "u1", "i1", T + 2_000);
+        give(EventType.VIEW, "r1", "u1", "i1", T + 3_000);
+
+        assertThat(feedbackVerdicts()).containsExactly(Attribution.REPEATED, Attribution.MATCHED);
+    }
+
+    @Test
+    void usersEvictedFromTheHeapKeepWhatTheyWereShown() throws Exception {
+        show("r1", "u0", "i1", T);
+        for (int u = 1; u <= FeedbackMatcher.CACHED_USERS; u++) {
+            show("r" + u, "u" + u, "i1", T);
+        }
+        click("r1", "u0", "i1", T + 1_000);
+
+        assertThat(feedbackVerdicts()).containsExactly(Attribution.MATCHED);
+    }
+
+    @Test
+    void feedbackOnAListPushedOutByTheUsersNewerListsIsUnmatched() throws Exception {
+        for (int list = 0; list <= REGISTRY.maxListsPerUser(); list++) {
+            show("r" + list, "u1", "i1", T + list);
+        }
+        click("r0", "u1", "i1", T + 5_000);
+        click("r1", "u1", "i1", T + 5_000);
+        harness.processWatermark(new Watermark(T + 5_000));
+
+        // the first waits for the watermark, as its list might still come
+        assertThat(harness.extractOutputValues()).filteredOn(a -> a.event().type().isFeedback())
+                .extracting(a -> a.event().requestId(), AttributedEvent::attribution)
+                .containsExactly(tuple("r1", Attribution.MATCHED), tuple("r0", Attribution.UNMATCHED));
     }
 
     @Test

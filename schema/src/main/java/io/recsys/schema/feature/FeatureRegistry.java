@@ -41,6 +41,7 @@ public final class FeatureRegistry implements Serializable {
     private final Duration userStateTtl;
     private final Duration feedbackAttributionWindow;
     private final int maxFeedbackPerUserMinute;
+    private final int maxListsPerUser;
     private final Set<EntityType> unmatchedFeedbackCountsFor;
     private final List<FeatureDefinition> features;
 
@@ -59,6 +60,7 @@ public final class FeatureRegistry implements Serializable {
         this.userStateTtl = Duration.parse(params.path("user_state_ttl").asText("PT0S"));
         this.feedbackAttributionWindow = Duration.parse(params.path("feedback_attribution_window").asText());
         this.maxFeedbackPerUserMinute = params.path("max_feedback_per_user_minute").asInt();
+        this.maxListsPerUser = params.path("max_lists_per_user").asInt();
         Set<EntityType> unmatchedCountsFor = EnumSet.noneOf(EntityType.class);
         for (JsonNode entity : params.path("unmatched_feedback_counts_for")) {
             unmatchedCountsFor.add(EntityType.fromWireName(entity.asText()));
@@ -74,7 +76,7 @@ public final class FeatureRegistry implements Serializable {
         this.features = Collections.unmodifiableList(defs);
         if (version < 1 || shortWindow.isNegative() || shortWindow.isZero() || halfLife.isZero() || priorStrength <= 0
                 || recentItems < 1 || features.isEmpty() || feedbackAttributionWindow.isNegative()
-                || feedbackAttributionWindow.isZero() || maxFeedbackPerUserMinute < 1) {
+                || feedbackAttributionWindow.isZero() || maxFeedbackPerUserMinute < 1 || maxListsPerUser < 1) {
             throw new IllegalArgumentException("feature registry is incomplete or has out-of-range parameters");
         }
     }
@@ -171,6 +173,15 @@ public final class FeatureRegistry implements Serializable {
     /** A user's feedback beyond this many events in one event-time minute is dead-lettered, not counted. */
     public int maxFeedbackPerUserMinute() {
         return maxFeedbackPerUserMinute;
+    }
+
+    /**
+     * How many of a user's most recent lists feedback can answer: the feature job's memory per user is bounded by it,
+     * whatever one user id is shown. A person is shown far fewer lists within the attribution window; a client
+     * shown more (a crawler, a load test) gets its feedback on the older ones counted as unmatched.
+     */
+    public int maxListsPerUser() {
+        return maxListsPerUser;
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class CountersCacheTest {
+class DecodedStateCacheTest {
 
     private static final Delta IMPRESSION = new Delta(1, 0, 0, 0, 0, 0.0);
 
@@ -38,7 +38,8 @@ class CountersCacheTest {
         }
     };
 
-    private final CountersCache cache = new CountersCache(2, (key, target, counters) -> {
+    private final DecodedStateCache<EntityCounters> cache = new DecodedStateCache<>(2, EntityCounters::decode,
+            (key, target, counters) -> {
         Object before = currentKey;
         currentKey = key;
         target.update(counters.encode());
