@@ -23,6 +23,8 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -86,7 +88,7 @@ public class FeedbackMatcher extends AbstractStreamOperator<AttributedEvent>
         ValueStateDescriptor<byte[]> descriptor = new ValueStateDescriptor<>("exposure",
                 BytePrimitiveArraySerializer.INSTANCE);
         descriptor.enableTimeToLive(StateExpiry.afterLastWrite(
-                java.time.Duration.ofMillis(windowMillis + FORGET_MARGIN_MILLIS)));
+                Duration.ofMillis(windowMillis + FORGET_MARGIN_MILLIS)));
         exposureState = getPartitionedState(descriptor);
         exposures = new DecodedStateCache<>(CACHED_USERS, UserExposure::decode, this::writeBack);
         waiting = getPartitionedState(new ListStateDescriptor<>("waiting-feedback", Types.STRING));
@@ -132,7 +134,7 @@ public class FeedbackMatcher extends AbstractStreamOperator<AttributedEvent>
             overRate.inc();
             output.collect(ValidateEvents.DEAD_LETTERS, new StreamRecord<>(DeadLetter.of(RejectReason.FEEDBACK_RATE,
                     "user " + event.userId() + " gave more than " + maxPerMinute + " feedback events in the minute of "
-                            + java.time.Instant.ofEpochMilli(event.eventTime()), EventCodec.encode(event),
+                            + Instant.ofEpochMilli(event.eventTime()), EventCodec.encode(event),
                     getProcessingTimeService().getCurrentProcessingTime())));
             return;
         }
