@@ -1,6 +1,7 @@
 package io.recsys.jobs.features;
 
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.streaming.api.operators.KeyContext;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -22,9 +23,9 @@ final class DecodedStateCache<V> {
         V decode(byte[] encoded);
     }
 
-    /** Writes one key's value to its state; the caller's current key is the operator's to restore. */
-    interface WriteBack<V> {
-        void write(Object key, ValueState<byte[]> state, V value) throws Exception;
+    /** Encodes a value for its state. */
+    interface Encode<V> {
+        byte[] encode(V value);
     }
 
     private final class Entry {
@@ -40,16 +41,19 @@ final class DecodedStateCache<V> {
 
     private final int capacity;
     private final Decode<V> decode;
-    private final WriteBack<V> writeBack;
+    private final KeyContext keys;
+    private final Encode<V> encode;
     private final LinkedHashMap<Object, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
 
-    DecodedStateCache(int capacity, Decode<V> decode, WriteBack<V> writeBack) {
+    /** @param keys the operator's key context: a value is written back under its own key, then the key restored */
+    DecodedStateCache(int capacity, KeyContext keys, Decode<V> decode, Encode<V> encode) {
         if (capacity < 1) {
             throw new IllegalArgumentException("a state cache needs room for one key, got " + capacity);
         }
         this.capacity = capacity;
+        this.keys = keys;
         this.decode = decode;
-        this.writeBack = writeBack;
+        this.encode = encode;
     }
 
     /**
@@ -68,7 +72,7 @@ final class DecodedStateCache<V> {
             Map.Entry<Object, Entry> evicted = eldest.next();
             eldest.remove();
             if (evicted.getValue().dirty) {
-                writeBack.write(evicted.getKey(), evicted.getValue().state, evicted.getValue().value);
+                writeBack(evicted.getKey(), evicted.getValue());
             }
         }
         return entry.value;
@@ -87,10 +91,19 @@ final class DecodedStateCache<V> {
     void writeBackAll() throws Exception {
         for (Map.Entry<Object, Entry> entry : entries.entrySet()) {
             if (entry.getValue().dirty) {
-                writeBack.write(entry.getKey(), entry.getValue().state, entry.getValue().value);
+                writeBack(entry.getKey(), entry.getValue());
             }
         }
         entries.clear();
+    }
+
+    private void writeBack(Object key, Entry entry) throws Exception {
+        Object current = keys.getCurrentKey();
+        keys.setCurrentKey(key);
+        entry.state.update(encode.encode(entry.value));
+        if (current != null) {
+            keys.setCurrentKey(current);
+        }
     }
 
     int size() {

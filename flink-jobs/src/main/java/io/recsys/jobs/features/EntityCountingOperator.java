@@ -73,7 +73,7 @@ abstract class EntityCountingOperator<IN> extends BufferingOperator<StoreRecord>
         super.open();
         folds = getInternalTimerService("fold", VoidNamespaceSerializer.INSTANCE, this);
         batch = new KeyedBatch<>();
-        cache = new DecodedStateCache<>(CACHED_ENTITIES, EntityCounters::decode, this::writeBack);
+        cache = new DecodedStateCache<>(CACHED_ENTITIES, this, EntityCounters::decode, EntityCounters::encode);
         outOfOrder = getMetricGroup().counter("events_out_of_order");
         behindBase = getMetricGroup().counter("events_behind_watermark_dropped");
     }
@@ -87,15 +87,6 @@ abstract class EntityCountingOperator<IN> extends BufferingOperator<StoreRecord>
     /** The counters of the current key changed. */
     void changed() {
         cache.changed(getCurrentKey());
-    }
-
-    private void writeBack(Object key, ValueState<byte[]> state, EntityCounters counters) throws Exception {
-        Object current = getCurrentKey();
-        setCurrentKey(key);
-        state.update(counters.encode());
-        if (current != null) {
-            setCurrentKey(current);
-        }
     }
 
     @Override

@@ -90,7 +90,7 @@ public class FeedbackMatcher extends AbstractStreamOperator<AttributedEvent>
         descriptor.enableTimeToLive(StateExpiry.afterLastWrite(
                 Duration.ofMillis(windowMillis + FORGET_MARGIN_MILLIS)));
         exposureState = getPartitionedState(descriptor);
-        exposures = new DecodedStateCache<>(CACHED_USERS, UserExposure::decode, this::writeBack);
+        exposures = new DecodedStateCache<>(CACHED_USERS, this, UserExposure::decode, this::encodeRecent);
         waiting = getPartitionedState(new ListStateDescriptor<>("waiting-feedback", Types.STRING));
         timers = getInternalTimerService("feedback-wait", VoidNamespaceSerializer.INSTANCE, this);
         var metrics = getMetricGroup();
@@ -104,14 +104,10 @@ public class FeedbackMatcher extends AbstractStreamOperator<AttributedEvent>
         return exposures.get(getCurrentKey(), exposureState);
     }
 
-    private void writeBack(Object key, ValueState<byte[]> state, UserExposure exposure) throws Exception {
-        Object current = getCurrentKey();
-        setCurrentKey(key);
+    /** Forgets what nothing can answer or repeat any more before it is stored. */
+    private byte[] encodeRecent(UserExposure exposure) {
         exposure.forgetBefore(exposure.newest() - windowMillis - FORGET_MARGIN_MILLIS);
-        state.update(exposure.encode());
-        if (current != null) {
-            setCurrentKey(current);
-        }
+        return exposure.encode();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.recsys.jobs.features;
 import io.recsys.schema.feature.Delta;
 import io.recsys.schema.feature.EntityType;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ class DecodedStateCacheTest {
         @Override
         public void update(byte[] value) {
             stored.put(currentKey, value);
+            writtenBack.add(currentKey);
         }
 
         @Override
@@ -38,14 +40,21 @@ class DecodedStateCacheTest {
         }
     };
 
-    private final DecodedStateCache<EntityCounters> cache = new DecodedStateCache<>(2, EntityCounters::decode,
-            (key, target, counters) -> {
-        Object before = currentKey;
-        currentKey = key;
-        target.update(counters.encode());
-        currentKey = before;
-        writtenBack.add(key);
-    });
+    /** The operator's key context, which the cache switches to write a value back under its own key. */
+    private final KeyContext keys = new KeyContext() {
+        @Override
+        public void setCurrentKey(Object key) {
+            currentKey = key;
+        }
+
+        @Override
+        public Object getCurrentKey() {
+            return currentKey;
+        }
+    };
+
+    private final DecodedStateCache<EntityCounters> cache = new DecodedStateCache<>(2, keys, EntityCounters::decode,
+            EntityCounters::encode);
 
     private EntityCounters get(String key) throws Exception {
         currentKey = key;
