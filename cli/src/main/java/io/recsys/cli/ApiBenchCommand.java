@@ -61,6 +61,25 @@ final class ApiBenchCommand implements Callable<Integer> {
     @Option(names = "--users", defaultValue = "10000")
     int users;
 
+    @Option(names = "--user-prefix", defaultValue = "bench-u",
+            description = "Requests ask for users PREFIX<n>, n from --first-user on (default: ${DEFAULT-VALUE}; the"
+                    + " demo's simulated users are u1 to u1000).")
+    String userPrefix;
+
+    @Option(names = "--first-user", defaultValue = "0")
+    int firstUser;
+
+    @Option(names = "--target", paramLabel = "URL",
+            description = "Measure an API that is already running (e.g. ./recsys demo's) instead of starting one with"
+                    + " a synthetic store and bundle; --items is then ignored and nothing is written anywhere but"
+                    + " --out (default: start one).")
+    URI target;
+
+    @Option(names = "--load-cpus", paramLabel = "LIST",
+            description = "Run wrk under taskset -c LIST, e.g. 1 while this command runs under taskset -c 0, so the"
+                    + " load generator and the API do not share cores (default: wherever the OS puts it).")
+    String loadCpus;
+
     @Option(names = "--connections", split = ",", defaultValue = "8,16,64",
             description = "wrk connection counts, one run each (default: ${DEFAULT-VALUE}).")
     List<Integer> connections;
@@ -109,53 +128,18 @@ final class ApiBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FeatureRegistry registry = FeatureRegistry.load();
+        LoadProfile load = new LoadProfile(userPrefix, firstUser, users, loadCpus);
         Map<String, Object> results = new LinkedHashMap<>();
-        results.put("items", items);
-        results.put("users", users);
-        results.put("candidates", api.candidates);
-        results.put("rerank_head", api.rerankHead);
-        results.put("k", 20);
         results.put("cores", Runtime.getRuntime().availableProcessors());
-        String storeUrl = environment.storeUrl();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(environment.dataDir.resolve("kafka"));
-             JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
-            Topics.ensure(kafka.connection(), 2);
-            System.err.println("writing " + items + " items and " + users + " users to the store...");
-            populate(store);
-            Path bundles = environment.dataDir.resolve("bench-bundles");
-            writeBundle(bundles, registry, results);
-            ApiConfig config = api.config(bundles, storeUrl, kafka.connection());
-            try (RankerApi server = RankerApi.start(config, registry)) {
-                String base = "http://127.0.0.1:" + server.port();
-                System.err.println("first request of each of " + users + " users...");
-                results.put("warm_up", warmUp(base));
-                List<Map<String, Object>> runs = new ArrayList<>();
-                for (int i = 0; i < connections.size(); i++) {
-                    int c = connections.get(i);
-                    int rate = i < rates.size() ? rates.get(i) : 0;
-                    Path script = environment.dataDir.resolve("bench-api.lua");
-                    Files.writeString(script, luaScript(users, rate <= 0 ? 0 : Math.max(1, c * 1000 / rate)));
-                    String loadBefore = loadAverage();
-                    String metricsBefore = get(base + "/metrics");
-                    Map<String, Object> run = wrk(base, script, c);
-                    String metricsAfter = get(base + "/metrics");
-                    run.put("offered_rate", rate <= 0 ? "unpaced" : rate);
-                    run.put("load_average_before", loadBefore);
-                    run.put("load_average_after", loadAverage());
-                    run.put("stages", StageLatency.between(metricsBefore, metricsAfter));
-                    run.put("shed_by_reason", CounterIncrease.between(metricsBefore, metricsAfter,
-                            "recsys_requests_shed_by_reason_total\\{reason=\"(\\w+)\",}"));
-                    run.put("ann_cache", CounterIncrease.between(metricsBefore, metricsAfter,
-                            "recsys_ann_cache_(hits|misses)_total"));
-                    runs.add(run);
-                    System.err.println(run);
-                }
-                results.put("runs", runs);
-                if (overloadSeconds > 0) {
-                    results.put("overload", overload(base, runs));
-                }
-            }
+        results.put("users", users);
+        results.put("user_ids", load.userId(0) + " to " + load.userId(users - 1));
+        results.put("load_cpus", loadCpus == null ? "unpinned" : loadCpus);
+        results.put("k", 20);
+        if (target != null) {
+            results.put("target", target.toString());
+            measure(target.toString().replaceAll("/+$", ""), load, results);
+        } else {
+            measureOwnApi(load, results);
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(results);
@@ -164,11 +148,64 @@ final class ApiBenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** An API of our own in this JVM over a synthetic catalogue, users and bundle. */
+    private void measureOwnApi(LoadProfile load, Map<String, Object> results) throws Exception {
+        FeatureRegistry registry = FeatureRegistry.load();
+        results.put("items", items);
+        results.put("candidates", api.candidates);
+        results.put("rerank_head", api.rerankHead);
+        String storeUrl = environment.storeUrl();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(environment.dataDir.resolve("kafka"));
+             JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
+            Topics.ensure(kafka.connection(), 2);
+            System.err.println("writing " + items + " items and " + users + " users to the store...");
+            populate(store, load);
+            Path bundles = environment.dataDir.resolve("bench-bundles");
+            writeBundle(bundles, registry, results);
+            ApiConfig config = api.config(bundles, storeUrl, kafka.connection());
+            try (RankerApi server = RankerApi.start(config, registry)) {
+                measure("http://127.0.0.1:" + server.port(), load, results);
+            }
+        }
+    }
+
+    /** Warm-up, the runs at each connection count, then the overload phases if asked for. */
+    private void measure(String base, LoadProfile load, Map<String, Object> results) throws Exception {
+        System.err.println("first request of each of " + users + " users...");
+        results.put("warm_up", warmUp(base, load));
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (int i = 0; i < connections.size(); i++) {
+            int c = connections.get(i);
+            int rate = i < rates.size() ? rates.get(i) : 0;
+            Path script = environment.dataDir.resolve("bench-api.lua");
+            Files.createDirectories(environment.dataDir);
+            Files.writeString(script, luaScript(load, rate <= 0 ? 0 : Math.max(1, c * 1000 / rate)));
+            String loadBefore = loadAverage();
+            String metricsBefore = get(base + "/metrics");
+            Map<String, Object> run = wrk(base, load, script, c);
+            String metricsAfter = get(base + "/metrics");
+            run.put("offered_rate", rate <= 0 ? "unpaced" : rate);
+            run.put("load_average_before", loadBefore);
+            run.put("load_average_after", loadAverage());
+            run.put("stages", StageLatency.between(metricsBefore, metricsAfter));
+            run.put("shed_by_reason", CounterIncrease.between(metricsBefore, metricsAfter,
+                    "recsys_requests_shed_by_reason_total\\{reason=\"(\\w+)\",}"));
+            run.put("ann_cache", CounterIncrease.between(metricsBefore, metricsAfter,
+                    "recsys_ann_cache_(hits|misses)_total"));
+            runs.add(run);
+            System.err.println(run);
+        }
+        results.put("runs", runs);
+        if (overloadSeconds > 0) {
+            results.put("overload", overload(base, load, runs));
+        }
+    }
+
     /**
      * Half the sustainable rate, twice it, then half again, on the API as the runs left it: recovery is the last
      * phase looking like the first.
      */
-    private Map<String, Object> overload(String base, List<Map<String, Object>> runs) throws Exception {
+    private Map<String, Object> overload(String base, LoadProfile load, List<Map<String, Object>> runs) throws Exception {
         long sustainable = sustainableRate > 0 ? sustainableRate
                 : runs.isEmpty() ? 0 : ((Number) runs.get(0).get("ok_per_s")).longValue();
         if (sustainable <= 0) {
@@ -183,14 +220,14 @@ final class ApiBenchCommand implements Callable<Integer> {
         overload.put("sustainable_rate", sustainable);
         overload.put("sustainable_rate_from", sustainableRate > 0 ? "--sustainable-rate"
                 : "answered requests/s of the first run");
-        overload.putAll(new OverloadRun(base, environment.dataDir, users, overloadConnections, sampleSeconds).run(
+        overload.putAll(new OverloadRun(base, environment.dataDir, load, overloadConnections, sampleSeconds).run(
                 List.of(new OverloadRun.Phase("baseline", half, baselineSeconds),
                         new OverloadRun.Phase("overload", (int) (2 * sustainable), overloadSeconds),
                         new OverloadRun.Phase("recovery", half, recoverySeconds))));
         return overload;
     }
 
-    private void populate(JdbcFeatureStore store) {
+    private void populate(JdbcFeatureStore store, LoadProfile load) {
         Random random = new Random(1);
         long now = System.currentTimeMillis();
         List<FeatureRow> rows = new ArrayList<>();
@@ -211,7 +248,7 @@ final class ApiBenchCommand implements Callable<Integer> {
         List<Interaction> interactions = new ArrayList<>();
         for (int u = 0; u < users; u++) {
             for (int n = 0; n < 5; n++) {
-                interactions.add(new Interaction("bench-u" + u, now - 300_000 + n, "i" + random.nextInt(items),
+                interactions.add(new Interaction(load.userId(u), now - 300_000 + n, "i" + random.nextInt(items),
                         "click"));
             }
             if (interactions.size() >= 10_000) {
@@ -314,7 +351,7 @@ final class ApiBenchCommand implements Callable<Integer> {
      * user's features and ANN candidates are held. A user's first request pays the store reads and the HNSW
      * search; this pass records what that costs.
      */
-    private Map<String, Object> warmUp(String base) throws Exception {
+    private Map<String, Object> warmUp(String base, LoadProfile load) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String metricsBefore = get(base + "/metrics");
         long started = System.nanoTime();
@@ -325,7 +362,7 @@ final class ApiBenchCommand implements Callable<Integer> {
             workers.add(pool.submit(() -> {
                 for (int u = next.getAndIncrement(); u < users; u = next.getAndIncrement()) {
                     HttpRequest request = HttpRequest.newBuilder(URI.create(base
-                            + "/v1/recommendations?k=20&user_id=bench-u" + u)).build();
+                            + "/v1/recommendations?k=20&user_id=" + load.userId(u))).build();
                     while (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 503) {
                         Thread.sleep(5);
                     }
@@ -344,22 +381,6 @@ final class ApiBenchCommand implements Callable<Integer> {
         return warmUp;
     }
 
-    /**
-     * wrk's request and pacing functions: a request for a random bench user.
-     *
-     * @param delayMillis mean pause of each connection between requests (0: none), drawn uniformly from
-     *                    [0, 2 × delay] so connections do not march in step
-     */
-    static String requestScript(int users, int delayMillis) {
-        return "math.randomseed(7)\n"
-                + (delayMillis <= 0 ? "" : "delay = function()\n  return math.random(0, " + 2 * delayMillis
-                + ")\nend\n")
-                + "request = function()\n"
-                + "  return wrk.format(\"GET\", \"/v1/recommendations?k=20&user_id=bench-u\" .. math.random(0, "
-                + (users - 1) + "))\n"
-                + "end\n";
-    }
-
     /** The 1, 5 and 15 minute load averages, as uptime shows them: how busy the shared machine was. */
     static String loadAverage() throws IOException {
         Path loadavg = Path.of("/proc/loadavg");
@@ -370,8 +391,8 @@ final class ApiBenchCommand implements Callable<Integer> {
         return fields[0] + " " + fields[1] + " " + fields[2];
     }
 
-    static String luaScript(int users, int delayMillis) {
-        return requestScript(users, delayMillis)
+    static String luaScript(LoadProfile load, int delayMillis) {
+        return load.requestScript(delayMillis)
                 + "local statuses = {}\n"
                 + "response = function(status, headers, body)\n"
                 + "  statuses[status] = (statuses[status] or 0) + 1\n"
@@ -384,9 +405,10 @@ final class ApiBenchCommand implements Callable<Integer> {
                 + "end\n";
     }
 
-    private Map<String, Object> wrk(String base, Path script, int connections) throws Exception {
-        Process process = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
-                "--timeout", "5s", "-s", script.toString(), base + "/").redirectErrorStream(true).start();
+    private Map<String, Object> wrk(String base, LoadProfile load, Path script, int connections) throws Exception {
+        Process process = new ProcessBuilder(load.wrk(List.of("-t2", "-c" + connections, "-d" + seconds + "s",
+                "--latency", "--timeout", "5s", "-s", script.toString(), base + "/"))).redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(seconds + 60L, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IOException("wrk failed: " + output);

@@ -37,14 +37,14 @@ final class OverloadRun {
 
     private final String base;
     private final Path scriptDir;
-    private final int users;
+    private final LoadProfile load;
     private final int connections;
     private final int sampleSeconds;
 
-    OverloadRun(String base, Path scriptDir, int users, int connections, int sampleSeconds) {
+    OverloadRun(String base, Path scriptDir, LoadProfile load, int connections, int sampleSeconds) {
         this.base = base;
         this.scriptDir = scriptDir;
-        this.users = users;
+        this.load = load;
         this.connections = connections;
         this.sampleSeconds = sampleSeconds;
     }
@@ -93,9 +93,9 @@ final class OverloadRun {
 
     private Map<String, Object> wrk(Phase phase) throws Exception {
         Path script = scriptDir.resolve("bench-overload-" + phase.name() + ".lua");
-        Files.writeString(script, luaScript(users, Math.max(1, connections * 1000 / phase.rate())));
-        Process process = new ProcessBuilder("wrk", "-t" + connections, "-c" + connections, "-d" + phase.seconds()
-                + "s", "--timeout", "5s", "-s", script.toString(), base + "/").redirectErrorStream(true).start();
+        Files.writeString(script, luaScript(load, Math.max(1, connections * 1000 / phase.rate())));
+        Process process = new ProcessBuilder(load.wrk(List.of("-t" + connections, "-c" + connections,
+                "-d" + phase.seconds() + "s", "--timeout", "5s", "-s", script.toString(), base + "/"))).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(phase.seconds() + 60L, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IOException("wrk failed: " + output);
@@ -132,8 +132,8 @@ final class OverloadRun {
      * as the request is written) and {@code response()} alternate in each thread's Lua state, so the time between
      * them is that request's latency. CLOCK_MONOTONIC through LuaJIT's FFI: wrk gives scripts no clock.
      */
-    static String luaScript(int users, int delayMillis) {
-        return ApiBenchCommand.requestScript(users, delayMillis)
+    static String luaScript(LoadProfile load, int delayMillis) {
+        return load.requestScript(delayMillis)
                 + "local ffi = require(\"ffi\")\n"
                 + "ffi.cdef[[\n"
                 + "typedef struct { long tv_sec; long tv_nsec; } bench_timespec;\n"
