@@ -1,5 +1,6 @@
 package io.recsys.models.bundle;
 
+import io.recsys.models.drift.FeatureDistribution;
 import io.recsys.models.retrieval.HnswIndex;
 import io.recsys.models.retrieval.ItemEmbeddings;
 import io.recsys.models.training.RankingTrainer;
@@ -46,6 +47,7 @@ public final class BundleWriter {
         models.gbdt().save(staging.resolve(ModelBundle.GBDT_FILE));
         models.reranker().export(staging.resolve(ModelBundle.RERANKER_FILE),
                 staging.resolve(ModelBundle.RERANKER_SIDECAR), 1);
+        ModelBundle.JSON.writeValue(staging.resolve(FeatureDistribution.FILE).toFile(), models.trainingDistribution());
         BundleManifest.Retrieval retrievalSection = null;
         if (retrieval != null) {
             EmbeddingsFile.write(retrieval.items(), staging.resolve(ModelBundle.EMBEDDINGS_FILE));

@@ -3,6 +3,7 @@ package io.recsys.models.bundle;
 import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recsys.models.drift.FeatureDistribution;
 import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.ranking.OnnxReranker;
 import io.recsys.models.ranking.RankingFeatures;
@@ -21,6 +22,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,8 +47,10 @@ public final class ModelBundle implements AutoCloseable {
     private final GbdtRanker gbdt;
     private final OnnxReranker reranker;
     private final RetrievalModel retrieval;
+    private final FeatureDistribution trainingDistribution;
 
     private ModelBundle(Path directory, BundleManifest manifest, RankingFeatures features, GbdtRanker gbdt,
+                        FeatureDistribution trainingDistribution,
                         OnnxReranker reranker, RetrievalModel retrieval) {
         this.directory = directory;
         this.manifest = manifest;
@@ -54,6 +58,7 @@ public final class ModelBundle implements AutoCloseable {
         this.gbdt = gbdt;
         this.reranker = reranker;
         this.retrieval = retrieval;
+        this.trainingDistribution = trainingDistribution;
     }
 
     public static ModelBundle load(Path directory, FeatureRegistry registry) throws BundleException {
@@ -88,7 +93,30 @@ public final class ModelBundle implements AutoCloseable {
         } catch (IOException e) {
             throw new BundleException("bundle " + directory + " cannot be loaded: " + e.getMessage(), e);
         }
-        return new ModelBundle(directory, manifest, features, gbdt, reranker, retrieval);
+        return new ModelBundle(directory, manifest, features, gbdt, trainingDistribution(directory, manifest, features),
+                reranker, retrieval);
+    }
+
+    /** Bundles written before drift was measured have no distribution: drift is then not exported for them. */
+    private static FeatureDistribution trainingDistribution(Path directory, BundleManifest manifest,
+                                                            RankingFeatures features) throws BundleException {
+        if (!manifest.files().containsKey(FeatureDistribution.FILE)) {
+            return null;
+        }
+        FeatureDistribution distribution;
+        try {
+            distribution = JSON.readValue(directory.resolve(FeatureDistribution.FILE).toFile(),
+                    FeatureDistribution.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new BundleException("bundle " + directory + ": " + FeatureDistribution.FILE + " cannot be read: "
+                    + e.getMessage(), e);
+        }
+        List<String> names = distribution.features().stream().map(FeatureDistribution.Feature::name).toList();
+        if (!names.equals(features.names())) {
+            throw new BundleException("bundle " + directory + ": " + FeatureDistribution.FILE + " describes "
+                    + names + ", the ranking features are " + features.names());
+        }
+        return distribution;
     }
 
     private static RetrievalModel loadRetrieval(Path directory, BundleManifest.Retrieval section) throws IOException {
@@ -184,6 +212,11 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     /** Empty for a bundle that ranks trending candidates only. */
+    /** How the ranking features were distributed in training; empty for bundles written before it was kept. */
+    public Optional<FeatureDistribution> trainingDistribution() {
+        return Optional.ofNullable(trainingDistribution);
+    }
+
     public Optional<RetrievalModel> retrieval() {
         return Optional.ofNullable(retrieval);
     }

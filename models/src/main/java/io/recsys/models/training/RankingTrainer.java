@@ -1,5 +1,6 @@
 package io.recsys.models.training;
 
+import io.recsys.models.drift.FeatureDistribution;
 import io.recsys.models.ranking.FmReranker;
 import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.training.PointInTimeJoin.LabeledGroup;
@@ -14,7 +15,9 @@ import java.util.List;
  */
 public final class RankingTrainer {
 
-    public record Models(GbdtRanker gbdt, FmReranker reranker, long trainingRows) {
+    /** The trained models, and how their input features were distributed in training (drift's reference). */
+    public record Models(GbdtRanker gbdt, FmReranker reranker, long trainingRows,
+                         FeatureDistribution trainingDistribution) {
     }
 
     private RankingTrainer() {
@@ -34,7 +37,7 @@ public final class RankingTrainer {
         FmReranker reranker = FmReranker.train(featureNames, lateRows, lateScores, labels(late), rerankParams);
         List<double[]> allRows = rows(groups);
         GbdtRanker gbdt = GbdtRanker.train(featureNames, allRows, labels(groups), gbdtParams);
-        return new Models(gbdt, reranker, allRows.size());
+        return new Models(gbdt, reranker, allRows.size(), FeatureDistribution.of(featureNames, allRows));
     }
 
     /** The rows of every list, in order. */

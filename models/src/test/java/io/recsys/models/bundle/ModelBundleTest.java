@@ -40,6 +40,30 @@ class ModelBundleTest {
     }
 
     @Test
+    void aBundleKeepsTheDistributionOfItsTrainingFeaturesForDrift(@TempDir Path root) throws Exception {
+        try (ModelBundle bundle = ModelBundle.load(write(root, "v1"), REGISTRY)) {
+            assertThat(bundle.trainingDistribution()).isPresent();
+            assertThat(bundle.trainingDistribution().get().features())
+                    .extracting(feature -> feature.name()).containsExactlyElementsOf(RankingFeatures.all().names());
+            assertThat(bundle.trainingDistribution().get().features().get(0).shares())
+                    .containsExactly(MODELS.trainingDistribution().features().get(0).shares());
+        }
+    }
+
+    @Test
+    void aBundleWrittenBeforeDriftWasMeasuredStillLoads(@TempDir Path root) throws Exception {
+        Path dir = write(root, "v1");
+        Path manifest = dir.resolve(BundleManifest.FILE);
+        Files.writeString(manifest, Files.readString(manifest)
+                .replaceAll("\\s*\"feature-distribution.json\" : \"[0-9a-f]+\",", ""));
+        Files.delete(dir.resolve("feature-distribution.json"));
+
+        try (ModelBundle bundle = ModelBundle.load(dir, REGISTRY)) {
+            assertThat(bundle.trainingDistribution()).isEmpty();
+        }
+    }
+
+    @Test
     void aCorruptModelFileIsRefusedWithItsName(@TempDir Path root) throws Exception {
         Path dir = write(root, "v1");
         byte[] bytes = Files.readAllBytes(dir.resolve(ModelBundle.GBDT_FILE));
