@@ -81,7 +81,11 @@ public record FeatureDistribution(@JsonProperty("features") List<Feature> featur
         }
     }
 
-    /** The distribution of each named column over {@code rows} (each row holds the features in {@code names}' order). */
+    /**
+     * The distribution of each named column over {@code rows} (each row holds the features in {@code names}' order).
+     * Values are taken as the floats the API scores with: a double on an edge (0.7) would otherwise put every served
+     * float (0.69999999) one bin lower and show a shift that is only rounding.
+     */
     public static FeatureDistribution of(List<String> names, List<double[]> rows) {
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("no training rows to take the feature distribution of");
@@ -92,7 +96,7 @@ public record FeatureDistribution(@JsonProperty("features") List<Feature> featur
             int n = 0;
             for (double[] row : rows) {
                 if (!Double.isNaN(row[f])) {
-                    present[n++] = row[f];
+                    present[n++] = (float) row[f];
                 }
             }
             double missing = (rows.size() - n) / (double) rows.size();

@@ -419,6 +419,7 @@ public final class RankerServer implements AutoCloseable {
         metrics.modelInfo.clear();
         if (models.control() != null) {
             metrics.modelInfo.labels(ServingModels.CONTROL, models.control().version()).set(1);
+            metrics.drift.follow(models.control());
         }
         if (models.treatment() != null) {
             metrics.modelInfo.labels(ServingModels.TREATMENT, models.treatment().version()).set(1);

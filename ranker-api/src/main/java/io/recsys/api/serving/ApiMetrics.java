@@ -85,6 +85,8 @@ public final class ApiMetrics {
     public final Histogram scores = Histogram.build("recsys_served_score", "GBDT click probability of served items")
             .buckets(0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9).register(registry);
 
+    public final FeatureDrift drift = new FeatureDrift(System::nanoTime).register(registry);
+
     /** Every kind of {@link #errors} the API counts. */
     static final List<String> ERROR_KINDS = List.of("bundle_refused", "dead_letter_publish", "feature_change_feed",
             "feature_change_message", "feature_refresh", "feature_store", "impression_log", "internal", "kafka_publish",

@@ -199,6 +199,9 @@ public final class RecommendationService {
         timer.observeDuration();
 
         int[] chosen = diversify(finalScores, categories, query.k());
+        if (ServingModels.CONTROL.equals(assignment.arm())) {
+            metrics.drift.record(bundle, columns, chosen);
+        }
         perStage.put("final", chosen.length);
         for (Map.Entry<String, Integer> stage : perStage.entrySet()) {
             metrics.candidates.labels(stage.getKey()).observe(stage.getValue());
