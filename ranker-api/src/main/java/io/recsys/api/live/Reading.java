@@ -13,9 +13,15 @@ record Reading(long atMillis, Api api, Job job) {
     /** Observations per bucket bound, cumulative as Prometheus exposes them; the last bound is +Inf. */
     record Buckets(double[] upperBounds, double[] cumulativeCounts) {
 
-        /** The observations made after {@code earlier}; null when the two do not line up or a count went back. */
+        /**
+         * The observations made after {@code earlier}; all of them when there was none earlier (a stage seen first
+         * inside the window started at zero); null when the two do not line up or a count went back.
+         */
         Buckets since(Buckets earlier) {
-            if (earlier == null || earlier.cumulativeCounts.length != cumulativeCounts.length) {
+            if (earlier == null) {
+                return this;
+            }
+            if (earlier.cumulativeCounts.length != cumulativeCounts.length) {
                 return null;
             }
             double[] counts = new double[cumulativeCounts.length];
