@@ -429,7 +429,8 @@ function formatShort(value) {
   }
   const abs = Math.abs(value);
   if (abs >= 1000) {
-    return (value / 1000).toFixed(abs >= 10000 ? 0 : 1) + 'k';
+    // three digits: ticks 990, 1000 and 1010 must not all read '1.0k'
+    return Number((value / 1000).toPrecision(3)) + 'k';
   }
   return abs >= 10 || Number.isInteger(value) ? String(Math.round(value)) : value.toPrecision(2);
 }
