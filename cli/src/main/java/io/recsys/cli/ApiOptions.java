@@ -90,6 +90,12 @@ final class ApiOptions {
     @Option(names = "--block", split = ",", description = "Items never to recommend (comma-separated).")
     Set<String> blocked = Set.of();
 
+    @Option(names = "--job-metrics", paramLabel = "URL",
+            description = "The feature job's Prometheus endpoint (Flink's reporter, e.g. http://HOST:9249/metrics):"
+                    + " the page charts its events/s, lag and per-arm CTR beside the API's own numbers (default: none;"
+                    + " demo: its own job's).")
+    java.net.URI jobMetrics;
+
     @Option(names = "--tls-cert", description = "PEM certificate chain: serve HTTPS (with --tls-key). Default: HTTP.")
     Path tlsCert;
 
@@ -116,6 +122,11 @@ final class ApiOptions {
             throw new IllegalArgumentException("--change-feed is store or kafka, not " + changeFeed);
         }
         TrustedProxies.parse(trustedProxies);
+        if (jobMetrics != null && (!List.of("http", "https").contains(String.valueOf(jobMetrics.getScheme()))
+                || jobMetrics.getHost() == null)) {
+            throw new IllegalArgumentException("--job-metrics must look like http://HOST:PORT/metrics, not "
+                    + jobMetrics);
+        }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither for HTTP");
         }
@@ -128,7 +139,8 @@ final class ApiOptions {
         return new ApiConfig(host, port, bodyLimit, token == null || token.isBlank() ? null : token, corsOrigin,
                 bundlesDir, storeUrl, kafka, maxInFlight, workers, maxQueueMillis, featureRefreshMillis, candidates,
                 rerankHead, 0.1, blocked, tlsCert == null ? null : new ApiConfig.Tls(tlsCert, tlsKey),
-                rateLimitPerClient, List.copyOf(trustedProxies), changeFeed.equals("kafka"), producerTokens);
+                rateLimitPerClient, List.copyOf(trustedProxies), changeFeed.equals("kafka"), producerTokens,
+                jobMetrics);
     }
 
     /** What a server that may face the internet needs: an explicit choice about who may write events. */

@@ -1,5 +1,6 @@
 package io.recsys.cli;
 
+import io.recsys.api.ApiConfig;
 import io.recsys.api.RankerApi;
 import io.recsys.jobs.features.FeatureJob;
 import io.recsys.jobs.features.FeatureJobRunner;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -77,7 +79,12 @@ final class DemoCommand implements Callable<Integer> {
                  JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
                 Path bundles = environment.dataDir.resolve("bundles");
                 FirstBundle.ensure(bundles, simulator, publisher, store, registry);
-                try (RankerApi server = RankerApi.start(api.config(bundles, storeUrl, connection), registry)) {
+                ApiConfig config = api.config(bundles, storeUrl, connection);
+                if (config.jobMetrics() == null && metricsPort > 0) {
+                    // the job runs in this JVM and its reporter listens here: the page charts it without being told
+                    config = config.withJobMetrics(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"));
+                }
+                try (RankerApi server = RankerApi.start(config, registry)) {
                     LiveSimulation simulation = new LiveSimulation(simulator, publisher, requestsPerSecond);
                     Thread simulationThread = new Thread(simulation, "simulator");
                     simulationThread.start();

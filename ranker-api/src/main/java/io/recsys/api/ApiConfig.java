@@ -30,12 +30,14 @@ import java.util.Set;
  *                        store every {@code featureCacheMillis} (a scan of its latest rows per look and replica)
  * @param producerTokens  the file of producers and their tokens POST /v1/events requires ({@code ProducerTokens});
  *                        null leaves event writes open to anyone who can reach the API
+ * @param jobMetrics      the feature job's Prometheus endpoint, whose numbers the page charts beside the API's own;
+ *                        null: the page says the job's charts have no source
  */
 public record ApiConfig(String host, int port, long bodyLimitBytes, String adminToken, String corsOrigin,
                         Path bundlesDir, String storeUrl, KafkaConnection kafka, int maxInFlight, int workers,
                         long maxQueueMillis, long featureCacheMillis, int candidates, int rerankHead, double diversity,
                         Set<String> blockedItems, Tls tls, double rateLimitPerClient, List<String> trustedProxies,
-                        boolean kafkaChangeFeed, Path producerTokens) {
+                        boolean kafkaChangeFeed, Path producerTokens, java.net.URI jobMetrics) {
 
     /** A PEM certificate chain and its PEM private key (PKCS#8 or PKCS#1), as a Kubernetes TLS Secret holds them. */
     public record Tls(Path certificate, Path privateKey) {
@@ -48,7 +50,7 @@ public record ApiConfig(String host, int port, long bodyLimitBytes, String admin
                      Set<String> blockedItems) {
         this(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka, maxInFlight,
                 workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems, null, 0,
-                List.of(), false, null);
+                List.of(), false, null, null);
     }
 
     public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -61,36 +63,42 @@ public record ApiConfig(String host, int port, long bodyLimitBytes, String admin
     public ApiConfig withPort(int newPort) {
         return new ApiConfig(host, newPort, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl,
                 kafka, maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens);
+                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens, jobMetrics);
     }
 
     public ApiConfig withAdminToken(String token) {
         return new ApiConfig(host, port, bodyLimitBytes, token, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
-                tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens);
+                tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens, jobMetrics);
     }
 
     public ApiConfig withTls(Tls value) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
-                value, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens);
+                value, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens, jobMetrics);
     }
 
     public ApiConfig withRateLimit(double perClient, List<String> proxies) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, perClient, List.copyOf(proxies), kafkaChangeFeed, producerTokens);
+                blockedItems, tls, perClient, List.copyOf(proxies), kafkaChangeFeed, producerTokens, jobMetrics);
     }
 
     public ApiConfig withKafkaChangeFeed(boolean value) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, rateLimitPerClient, trustedProxies, value, producerTokens);
+                blockedItems, tls, rateLimitPerClient, trustedProxies, value, producerTokens, jobMetrics);
     }
 
     public ApiConfig withProducerTokens(Path file) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, file);
+                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, file, jobMetrics);
+    }
+
+    public ApiConfig withJobMetrics(java.net.URI url) {
+        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
+                maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
+                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens, url);
     }
 }

@@ -1,10 +1,12 @@
 package io.recsys.api;
 
 import io.recsys.api.http.RankerServer;
+import io.recsys.api.live.LiveSampler;
 import io.recsys.api.serving.ApiMetrics;
 import io.recsys.api.serving.Catalogue;
 import io.recsys.api.serving.EventIngest;
 import io.recsys.api.serving.ImpressionLogger;
+import io.recsys.api.serving.QuickPicks;
 import io.recsys.api.serving.RecommendationService;
 import io.recsys.api.serving.ServingModels;
 import io.recsys.kafka.KafkaConnection;
@@ -62,18 +64,20 @@ public final class RankerApi implements AutoCloseable {
     private final KafkaProducer<String, String> impressionProducer;
     private final ServingModels models;
     private final StoreReads reads;
+    private final LiveSampler live;
     private final RankerServer server;
     private final int port;
 
     private RankerApi(Vertx vertx, JdbcFeatureStore store, KafkaProducer<String, String> producer,
                       KafkaProducer<String, String> impressionProducer, ServingModels models, StoreReads reads,
-                      RankerServer server, int port) {
+                      LiveSampler live, RankerServer server, int port) {
         this.vertx = vertx;
         this.store = store;
         this.producer = producer;
         this.impressionProducer = impressionProducer;
         this.models = models;
         this.reads = reads;
+        this.live = live;
         this.server = server;
         this.port = port;
     }
@@ -86,6 +90,7 @@ public final class RankerApi implements AutoCloseable {
         KafkaProducer<String, String> impressionProducer = null;
         ServingModels models = null;
         StoreReads reads = null;
+        LiveSampler live = null;
         try {
             store = JdbcFeatureStore.open(config.storeUrl(), registry, Clock.systemUTC(), 4,
                     STORE_CONNECTION_TIMEOUT);
@@ -100,12 +105,17 @@ public final class RankerApi implements AutoCloseable {
             RecommendationService recommendations = new RecommendationService(models, reads.features(),
                     reads.trending(), new Catalogue(store, reads.breaker()), new ImpressionLogger(impressionProducer, metrics),
                     metrics, config.candidates(), config.rerankHead(), config.diversity(), config.blockedItems());
+            live = new LiveSampler(metrics, config.jobMetrics(), Clock.systemUTC());
             RankerServer server = new RankerServer(vertx, config, recommendations,
-                    new EventIngest(producer, metrics, Clock.systemUTC()), models, bundles, store, metrics);
+                    new EventIngest(producer, metrics, Clock.systemUTC()), models, bundles, store, metrics, live,
+                    new QuickPicks(reads.recentWrites(), store));
             int port = server.start().await();
             server.updateModelInfo();
-            return new RankerApi(vertx, store, producer, impressionProducer, models, reads, server, port);
+            return new RankerApi(vertx, store, producer, impressionProducer, models, reads, live, server, port);
         } catch (Exception | Error e) {
+            if (live != null) {
+                live.close();
+            }
             if (reads != null) {
                 reads.close();
             }
@@ -153,6 +163,7 @@ public final class RankerApi implements AutoCloseable {
     public void close() {
         server.close();
         vertx.close().await();
+        live.close();
         reads.close();
         producer.close(Duration.ofSeconds(5));
         impressionProducer.close(Duration.ofSeconds(5));

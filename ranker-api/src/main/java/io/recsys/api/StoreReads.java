@@ -4,6 +4,7 @@ import io.recsys.api.serving.ApiMetrics;
 import io.recsys.api.serving.ChangeFeed;
 import io.recsys.api.serving.KafkaChangeFeed;
 import io.recsys.api.serving.LiveFeatures;
+import io.recsys.api.serving.RecentWrites;
 import io.recsys.api.serving.StoreBreaker;
 import io.recsys.api.serving.Trending;
 import io.recsys.kafka.KafkaConnection;
@@ -32,6 +33,9 @@ public final class StoreReads implements AutoCloseable {
      */
     static final Duration FEATURE_MAX_AGE = Duration.ofSeconds(120);
 
+    /** Users whose writes {@link RecentWrites} remembers: enough to find a few with history among them. */
+    static final int RECENT_USERS_KEPT = 200;
+
     /** The trending list is re-read at most this often while items are being written (see {@link Trending}). */
     static final Duration TRENDING_MIN_REFRESH = Duration.ofSeconds(2);
 
@@ -42,12 +46,15 @@ public final class StoreReads implements AutoCloseable {
     private final Trending trending;
     private final KafkaChangeFeed changeFeed;
     private final LiveFeatures features;
+    private final RecentWrites recentWrites;
 
-    private StoreReads(StoreBreaker breaker, Trending trending, KafkaChangeFeed changeFeed, LiveFeatures features) {
+    private StoreReads(StoreBreaker breaker, Trending trending, KafkaChangeFeed changeFeed, LiveFeatures features,
+                       RecentWrites recentWrites) {
         this.breaker = breaker;
         this.trending = trending;
         this.changeFeed = changeFeed;
         this.features = features;
+        this.recentWrites = recentWrites;
     }
 
     /**
@@ -72,9 +79,10 @@ public final class StoreReads implements AutoCloseable {
                 }
                 changes = changeFeed;
             }
-            LiveFeatures features = new LiveFeatures(store, changes, breaker, new FeatureDerivation(registry),
+            RecentWrites recentWrites = new RecentWrites(changes, metrics, RECENT_USERS_KEPT);
+            LiveFeatures features = new LiveFeatures(store, recentWrites, breaker, new FeatureDerivation(registry),
                     refreshAfter, FEATURE_MAX_AGE, metrics, trending::itemsWritten);
-            return new StoreReads(breaker, trending, changeFeed, features);
+            return new StoreReads(breaker, trending, changeFeed, features, recentWrites);
         } catch (InterruptedException | RuntimeException e) {
             if (changeFeed != null) {
                 changeFeed.close();
@@ -94,6 +102,11 @@ public final class StoreReads implements AutoCloseable {
 
     public LiveFeatures features() {
         return features;
+    }
+
+    /** What the change feed reported lately: the users written most recently. */
+    public RecentWrites recentWrites() {
+        return recentWrites;
     }
 
     @Override

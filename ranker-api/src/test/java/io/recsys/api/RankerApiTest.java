@@ -55,6 +55,42 @@ class RankerApiTest {
     }
 
     @Test
+    void aListAskedForWithImpressionsFalseIsNotPublishedAsImpressions() throws Exception {
+        double before = impressionsLogged();
+
+        assertThat(fixture.get("/v1/recommendations?user_id=preview-user&k=5&impressions=false").statusCode())
+                .isEqualTo(200);
+        assertThat(fixture.get("/v1/recommendations?user_id=preview-user&k=5").statusCode()).isEqualTo(200);
+
+        // both lists go to the same partition (keyed by user), so the preview's would have been acknowledged first
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (impressionsLogged() < before + 5 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(impressionsLogged()).isEqualTo(before + 5);
+    }
+
+    @Test
+    void aFeatureHistoryHasOnePointPerInstantAndRefusesAMalformedEntity() throws Exception {
+        JsonNode history = json(fixture.get("/v1/features/item:i3/history?minutes=2&points=5"));
+
+        assertThat(history.get("entity").asText()).isEqualTo("item:i3");
+        assertThat(history.get("t")).hasSize(5);
+        assertThat(history.get("features").get("clicks_1h")).hasSize(5);
+        assertThat(history.get("features").get("clicks_1h").get(4).asDouble()).as("the fixture's 3 clicks").isEqualTo(3);
+        HttpResponse<String> refused = fixture.get("/v1/features/nonsense/history");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).get("error").asText()).isEqualTo("bad_request");
+        assertThat(fixture.get("/v1/features/item:i3/history?points=1").statusCode()).isEqualTo(400);
+    }
+
+    private static double impressionsLogged() throws Exception {
+        return fixture.get("/metrics").body().lines()
+                .filter(line -> line.startsWith("recsys_impressions_logged_total{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void excludedAndBlockedItemsAreNeverRecommended() throws Exception {
         JsonNode body = json(fixture.get("/v1/recommendations?user_id=u1&k=40&exclude=i50,i49"));
         List<String> items = new ArrayList<>();

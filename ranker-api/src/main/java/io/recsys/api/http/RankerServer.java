@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.recsys.api.ApiConfig;
+import io.recsys.api.live.LiveSampler;
 import io.recsys.api.serving.ApiMetrics;
 import io.recsys.api.serving.EventIngest;
+import io.recsys.api.serving.FeatureHistory;
+import io.recsys.api.serving.QuickPicks;
 import io.recsys.api.serving.Recommendation;
 import io.recsys.api.serving.RecommendationService;
 import io.recsys.api.serving.ServingModels;
@@ -60,7 +63,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RankerServer implements AutoCloseable {
 
     private static final java.util.Set<String> API_PATHS = java.util.Set.of("/v1/recommendations", "/v1/events",
-            "/v1/models", "/v1/models/reload", "/health/live", "/health/ready", "/metrics", "/openapi.yaml", "/");
+            "/v1/models", "/v1/models/reload", "/v1/live", "/v1/users/recent", "/health/live", "/health/ready", "/metrics",
+            "/openapi.yaml", "/");
+    /** The charting library's files, from its webjar on the classpath: the page loads nothing from elsewhere. */
+    private static final String UPLOT = "META-INF/resources/webjars/uplot/";
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     private static final String OPENAPI = "openapi.yaml";
@@ -81,6 +87,7 @@ public final class RankerServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final byte[] openApiDocument;
     private final QueueDelayControl queueDelay;
+    private final PageRoutes page;
     private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean storeAnsweredOnce;
 
@@ -88,7 +95,8 @@ public final class RankerServer implements AutoCloseable {
     private final ProducerAuth producerAuth;
 
     public RankerServer(Vertx vertx, ApiConfig config, RecommendationService recommendations, EventIngest ingest,
-                        ServingModels models, BundleRegistry bundles, JdbcFeatureStore store, ApiMetrics metrics) {
+                        ServingModels models, BundleRegistry bundles, JdbcFeatureStore store, ApiMetrics metrics,
+                        LiveSampler live, QuickPicks quickPicks) {
         this.vertx = vertx;
         this.config = config;
         this.recommendations = recommendations;
@@ -97,6 +105,8 @@ public final class RankerServer implements AutoCloseable {
         this.bundles = bundles;
         this.store = store;
         this.metrics = metrics;
+        this.page = new PageRoutes(live, quickPicks, new FeatureHistory(store),
+                (ctx, work) -> blocking(ctx, work, body -> json(ctx, 200, body)));
         // read now, so a missing or malformed file stops the start with its name rather than the first event write
         this.producerAuth = config.producerTokens() == null ? null : ProducerAuth.create(ProducerTokens.fromFile(
                 config.producerTokens(), java.time.Clock.systemUTC(),
@@ -137,6 +147,9 @@ public final class RankerServer implements AutoCloseable {
             }
             builder.getRoute("postEvents").addHandler(this::postEvents);
             builder.getRoute("getFeatures").addHandler(this::features);
+            builder.getRoute("getFeatureHistory").addHandler(page::featureHistory);
+            builder.getRoute("getLive").addHandler(page::live);
+            builder.getRoute("getRecentUsers").addHandler(page::recentUsers);
             builder.getRoute("getModels").addHandler(this::listModels);
             builder.getRoute("reloadModels").addHandler(this::reload);
             builder.getRoute("live").addHandler(ctx -> json(ctx, 200, Map.of("status", "up")));
@@ -145,6 +158,7 @@ public final class RankerServer implements AutoCloseable {
             Router router = builder.createRouter();
             router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
                     .end(io.vertx.core.buffer.Buffer.buffer(openApiDocument)));
+            router.get("/vendor/uplot/*").handler(StaticHandler.create(UPLOT + WebJars.version("uplot") + "/dist"));
             router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
             router.route().failureHandler(this::failure);
             router.errorHandler(404, ctx -> ErrorResponses.send(ctx, 404, "not_found",
@@ -242,12 +256,14 @@ public final class RankerServer implements AutoCloseable {
         ValidatedRequest request = validated(ctx);
         RequestParameter k = request.getQuery().get("k");
         RequestParameter explain = request.getQuery().get("explain");
+        RequestParameter logImpressions = request.getQuery().get("impressions");
         String exclude = query(request, "exclude");
         Set<String> excluded = exclude == null || exclude.isBlank() ? Set.of()
                 : new LinkedHashSet<>(Arrays.asList(exclude.split(",")));
         RecommendationService.Query query = new RecommendationService.Query(query(request, "user_id"),
                 k == null || k.isNull() ? 10 : k.getInteger(), excluded, query(request, "surface"),
-                explain != null && !explain.isNull() && explain.getBoolean());
+                explain != null && !explain.isNull() && explain.getBoolean(),
+                logImpressions == null || logImpressions.isNull() || logImpressions.getBoolean());
         long accepted = ctx.get(ACCEPTED_AT);
         blocking(ctx, () -> {
             long now = System.nanoTime();
@@ -503,7 +519,7 @@ public final class RankerServer implements AutoCloseable {
             return "other";
         }
         if (path.startsWith("/v1/features/")) {
-            return "/v1/features/{entity}";
+            return path.endsWith("/history") ? "/v1/features/{entity}/history" : "/v1/features/{entity}";
         }
         return API_PATHS.contains(path) ? path : "other";
     }

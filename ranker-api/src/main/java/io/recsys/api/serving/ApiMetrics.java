@@ -42,6 +42,10 @@ public final class ApiMetrics {
             "ANN candidate lists reused for the same bundle and user history").register(registry);
     public final Counter annCacheMisses = Counter.build("recsys_ann_cache_misses_total",
             "ANN candidate lists searched in the HNSW index").register(registry);
+    public final Counter featureWritesSeen = Counter.build("recsys_feature_writes_seen_total",
+            "Entities the change feed reported with a row newer than any write it reported before: the rate at which"
+                    + " the feature job's rows reach the API (a row stamped before an earlier-reported one is missed)")
+            .register(registry);
     public final Counter eventsAccepted = Counter.build("recsys_events_accepted_total",
             "Events accepted by POST /v1/events and published to Kafka").register(registry);
     public final Counter eventsRejected = Counter.build("recsys_events_rejected_total",

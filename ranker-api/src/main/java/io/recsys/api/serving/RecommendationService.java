@@ -29,8 +29,14 @@ import java.util.function.Function;
  */
 public final class RecommendationService {
 
-    /** A request after validation. */
-    public record Query(String userId, int k, Set<String> exclude, String surface, boolean explain) {
+    /**
+     * A request after validation.
+     *
+     * @param logImpressions false for a list no person is shown (the page's rank chart): it is not published as
+     *                       impressions, which would count against the items' CTR
+     */
+    public record Query(String userId, int k, Set<String> exclude, String surface, boolean explain,
+                        boolean logImpressions) {
     }
 
     /** Users whose ANN candidates are remembered: ~6 KB each at 500 candidates. */
@@ -218,7 +224,9 @@ public final class RecommendationService {
         boolean degraded = !degradedReasons.isEmpty();
         Recommendation recommendation = new Recommendation(requestId, query.userId(), bundle.version(),
                 assignment.arm(), degraded, degradedReasons, items, perStage);
-        impressions.log(recommendation, query.surface());
+        if (query.logImpressions()) {
+            impressions.log(recommendation, query.surface());
+        }
         metrics.recommendations.labels(bundle.version(), assignment.arm(), Boolean.toString(degraded)).inc();
         total.observeDuration();
         return recommendation;
