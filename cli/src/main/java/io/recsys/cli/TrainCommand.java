@@ -86,26 +86,11 @@ final class TrainCommand implements Callable<Integer> {
         Path written;
         try (JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), registry);
              ModelProgress progress = new ModelProgress()) {
-            Set<String> items = new TreeSet<>();
-            log.events().forEach(e -> items.add(e.itemId()));
-            Map<String, String> categories = new HashMap<>();
-            for (ItemAttributes item : store.itemAttributes(items).values()) {
-                if (item.category() != null) {
-                    categories.put(item.itemId(), item.category());
-                }
-            }
-            BundleTrainer.Trained trained = BundleTrainer.train(log.events(), categories, fromMillis, untilMillis,
-                    store, GbdtRanker.Params.DEFAULT, FmReranker.Params.DEFAULT, 0.25, progress);
-            Map<String, Object> description = new LinkedHashMap<>();
-            description.put("training_lists", trained.training().size());
-            written = BundleTrainer.write(trained, root, name, "event-log", registry, 100, fromMillis, untilMillis,
-                    description);
+            written = EventLogTraining.train(log.events(), EventLogTraining.categories(store, log.events()), store,
+                    registry, root, name, fromMillis, untilMillis, Map.of(), progress);
         }
-        // the API's own loader: a bundle that would be refused at reload is refused here, before anyone promotes it
-        try (ModelBundle ignored = ModelBundle.load(written, registry)) {
-            if (promote) {
-                new BundleRegistry(root).promote(name);
-            }
+        if (promote) {
+            new BundleRegistry(root).promote(name);
         }
         System.out.println(written + (promote ? " (current)" : ""));
         return 0;

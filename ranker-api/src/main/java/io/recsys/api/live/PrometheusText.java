@@ -8,7 +8,7 @@ import java.util.OptionalDouble;
 import java.util.TreeMap;
 
 /** Samples of one scrape in Prometheus' text format, and sums and maxima over their labels. */
-final class PrometheusText {
+public final class PrometheusText {
 
     record Sample(String name, Map<String, String> labels, double value) {
     }
@@ -21,7 +21,7 @@ final class PrometheusText {
     /**
      * @throws IllegalArgumentException naming the line when one is not a sample
      */
-    static PrometheusText parse(String text) {
+    public static PrometheusText parse(String text) {
         PrometheusText scrape = new PrometheusText();
         for (String line : text.split("\n")) {
             String trimmed = line.strip();
@@ -83,20 +83,20 @@ final class PrometheusText {
     }
 
     /** The sum over every sample of {@code name}; empty when there is none. */
-    OptionalDouble sum(String name) {
+    public OptionalDouble sum(String name) {
         List<Sample> samples = byName.get(name);
         return samples == null ? OptionalDouble.empty()
                 : OptionalDouble.of(samples.stream().mapToDouble(Sample::value).filter(Double::isFinite).sum());
     }
 
     /** The largest finite value among the samples of {@code name}; empty when there is none. */
-    OptionalDouble max(String name) {
+    public OptionalDouble max(String name) {
         List<Sample> samples = byName.getOrDefault(name, List.of());
         return samples.stream().mapToDouble(Sample::value).filter(Double::isFinite).max();
     }
 
     /** The sums of the samples of {@code name} by the value of their label {@code label}. */
-    Map<String, Double> sumBy(String name, String label) {
+    public Map<String, Double> sumBy(String name, String label) {
         Map<String, Double> sums = new TreeMap<>();
         for (Sample sample : byName.getOrDefault(name, List.of())) {
             String value = sample.labels().get(label);
