@@ -115,6 +115,29 @@ class RankerApiTest {
         }
     }
 
+    /**
+     * The document promises a 400 on every operation for this, and the root handler must keep that promise. Raw HTTP:
+     * the JDK's client refuses to send such a query at all.
+     */
+    @Test
+    void everyOperationOfTheDocumentAnswersAMalformedPercentEscapeWith400() throws Exception {
+        for (String request : List.of("GET /v1/recommendations?user_id=u1&k=%zz", "POST /v1/events?%zz",
+                "GET /v1/features/item:i1?%zz", "GET /v1/models?%zz", "POST /v1/models/reload?%zz",
+                "GET /health/live?%zz", "GET /health/ready?%zz", "GET /metrics?%zz")) {
+            String response = rawAnswer(request);
+            assertThat(response).as(request).startsWith("HTTP/1.1 400 ").contains("\"error\":\"bad_request\"");
+        }
+    }
+
+    private static String rawAnswer(String requestLine) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fixture.api.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     @Test
     void unknownRoutesAndWrongMethodsGet404And405AsJson() throws Exception {
         HttpResponse<String> missing = fixture.get("/v1/nothing-here");

@@ -142,6 +142,10 @@ public final class RankerServer implements AutoCloseable {
             // admission first: under overload a refusal must cost as little as possible, validation included
             builder.getRoute("getRecommendations").setDoValidation(false).addHandler(this::admit)
                     .addHandler(new ParameterValidation(contract, "getRecommendations")).addHandler(this::recommend);
+            // The document declares the two bearer tokens for clients; the server checks them itself (ProducerAuth,
+            // and reload's constant-time compare), and events need none when no producer tokens are configured.
+            builder.getRoute("postEvents").setDoSecurity(false);
+            builder.getRoute("reloadModels").setDoSecurity(false);
             if (producerAuth != null) {
                 builder.getRoute("postEvents").addHandler(producerAuth);
             }
@@ -159,6 +163,7 @@ public final class RankerServer implements AutoCloseable {
             router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
                     .end(io.vertx.core.buffer.Buffer.buffer(openApiDocument)));
             router.get("/vendor/uplot/*").handler(StaticHandler.create(UPLOT + WebJars.version("uplot") + "/dist"));
+            ApiExplorer.mount(router);
             router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
             router.route().failureHandler(this::failure);
             router.errorHandler(404, ctx -> ErrorResponses.send(ctx, 404, "not_found",
