@@ -10,6 +10,8 @@ import io.recsys.jobs.replay.EventPublisher;
 import io.recsys.kafka.EmbeddedKafka;
 import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
+import io.recsys.models.bundle.BundleRegistry;
+import io.recsys.models.rollout.LearningLoop;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
@@ -24,6 +26,7 @@ import picocli.CommandLine.Option;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +51,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "9249",
             description = "Port of the Flink job's Prometheus metrics (default: ${DEFAULT-VALUE}).")
     int metricsPort;
+
+    @Option(names = "--loop-every", defaultValue = "15m", converter = DurationConverter.class,
+            description = "Run the learning loop (`trainer`) in the demo: a training round this often, the first one"
+                    + " this long after start; 0s turns it off (default: ${DEFAULT-VALUE}).")
+    Duration loopEvery;
+
+    @Mixin
+    LoopOptions loop;
 
     @Mixin
     Environment environment;
@@ -84,7 +95,14 @@ final class DemoCommand implements Callable<Integer> {
                     // the job runs in this JVM and its reporter listens here: the page charts it without being told
                     config = config.withJobMetrics(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"));
                 }
+                boolean learning = !loopEvery.isZero();
+                if (learning && config.adminToken() == null) {
+                    // the loop sets the arms through the admin endpoint, as a trainer beside a cluster does
+                    config = config.withAdminToken(java.util.UUID.randomUUID().toString());
+                }
                 try (RankerApi server = RankerApi.start(config, registry)) {
+                    Thread learningLoop = learning ? startLoop(server, config.adminToken(), connection, store,
+                            registry, bundles) : null;
                     LiveSimulation simulation = new LiveSimulation(simulator, publisher, requestsPerSecond);
                     Thread simulationThread = new Thread(simulation, "simulator");
                     simulationThread.start();
@@ -106,6 +124,10 @@ final class DemoCommand implements Callable<Integer> {
                     }
                     simulation.stop();
                     simulationThread.join();
+                    if (learningLoop != null) {
+                        learningLoop.interrupt();
+                        learningLoop.join();
+                    }
                 }
                 client.cancel().get(30, TimeUnit.SECONDS);
             }
@@ -113,6 +135,26 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("demo stopped");
         return 0;
     }
+
+    /** The learning loop on a thread of its own, its metrics on the API's /metrics. */
+    private Thread startLoop(RankerApi server, String adminToken, KafkaConnection connection, JdbcFeatureStore store,
+                             FeatureRegistry registry, Path bundles) {
+        BundleRegistry bundleRegistry = new BundleRegistry(bundles);
+        LoopJournal journal = new LoopJournal(bundles, server.metricsRegistry());
+        LearningLoop learningLoop = new LearningLoop(
+                new ApiModels("http://127.0.0.1:" + server.port(), adminToken, bundleRegistry),
+                new EventLogCandidates(connection, store, registry, bundleRegistry, loop.trainWindow, loop.holdout,
+                        loop.gate()),
+                new JobArmCounters(List.of(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))), journal,
+                loop.settings(loopEvery), System.currentTimeMillis() + loopEvery.toMillis());
+        Thread thread = new Thread(new LoopRunner(learningLoop, journal, LOOP_LOOK_EVERY), "learning-loop");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** The demo's traffic fills an arm's minimum within minutes; a look every 30 s follows it closely enough. */
+    private static final Duration LOOP_LOOK_EVERY = Duration.ofSeconds(30);
 
     private void printBanner(KafkaConnection connection, String storeUrl, RankerApi server) {
         String base = "http://127.0.0.1:" + server.port();
@@ -129,6 +171,9 @@ final class DemoCommand implements Callable<Integer> {
                 ? "OPEN: anyone who reaches this port can POST /v1/events (give --producer-tokens FILE to close)"
                 : "producers with a token only"));
         System.out.println("  Flink job metrics:    http://127.0.0.1:" + metricsPort + "/metrics");
+        System.out.println("  learning loop:        " + (loopEvery.isZero() ? "off (--loop-every 0s)"
+                : "a round every " + loopEvery + ", the first in " + loopEvery + "; decisions in "
+                + environment.dataDir.resolve("bundles").resolve(LoopJournal.FILE) + " and recsys_loop_* on /metrics"));
         System.out.println("  read features:        ./recsys features get --entity item:i1 --data-dir "
                 + environment.dataDir);
     }

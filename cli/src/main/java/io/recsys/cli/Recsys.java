@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "recsys", mixinStandardHelpOptions = true, version = "recsys 0.1.0",
         description = "Real-time features and ranking on Kafka, Flink and a JDBC feature store.",
         subcommands = {FeaturesCommand.class, EvaluateCommand.class, DemoCommand.class, ServeCommand.class,
-                BenchCommand.class, ClusterCommand.class, TrainCommand.class})
+                BenchCommand.class, ClusterCommand.class, TrainCommand.class, TrainerCommand.class})
 public final class Recsys implements Runnable {
 
     /** Tribuo logs every training epoch through java.util.logging; held here so the level setting sticks. */

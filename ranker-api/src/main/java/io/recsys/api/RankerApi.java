@@ -1,5 +1,6 @@
 package io.recsys.api;
 
+import io.prometheus.client.CollectorRegistry;
 import io.recsys.api.http.RankerServer;
 import io.recsys.api.live.LiveSampler;
 import io.recsys.api.serving.ApiMetrics;
@@ -67,10 +68,11 @@ public final class RankerApi implements AutoCloseable {
     private final LiveSampler live;
     private final RankerServer server;
     private final int port;
+    private final CollectorRegistry metrics;
 
     private RankerApi(Vertx vertx, JdbcFeatureStore store, KafkaProducer<String, String> producer,
                       KafkaProducer<String, String> impressionProducer, ServingModels models, StoreReads reads,
-                      LiveSampler live, RankerServer server, int port) {
+                      LiveSampler live, RankerServer server, int port, CollectorRegistry metrics) {
         this.vertx = vertx;
         this.store = store;
         this.producer = producer;
@@ -80,6 +82,7 @@ public final class RankerApi implements AutoCloseable {
         this.live = live;
         this.server = server;
         this.port = port;
+        this.metrics = metrics;
     }
 
     /** Starts the API with the registry's current bundle; fails if it cannot be loaded. */
@@ -111,7 +114,8 @@ public final class RankerApi implements AutoCloseable {
                     new QuickPicks(reads.recentWrites(), store));
             int port = server.start().await();
             server.updateModelInfo();
-            return new RankerApi(vertx, store, producer, impressionProducer, models, reads, live, server, port);
+            return new RankerApi(vertx, store, producer, impressionProducer, models, reads, live, server, port,
+                    metrics.registry);
         } catch (Exception | Error e) {
             if (live != null) {
                 live.close();
@@ -157,6 +161,11 @@ public final class RankerApi implements AutoCloseable {
 
     public ServingModels models() {
         return models;
+    }
+
+    /** What /metrics exports: a process that hosts the API (the demo) adds its own collectors here. */
+    public CollectorRegistry metricsRegistry() {
+        return metrics;
     }
 
     @Override
