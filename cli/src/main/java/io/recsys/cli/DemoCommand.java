@@ -142,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
         BundleRegistry bundleRegistry = new BundleRegistry(bundles);
         LoopJournal journal = new LoopJournal(bundles, server.metricsRegistry());
         LearningLoop learningLoop = new LearningLoop(
-                new ApiModels("http://127.0.0.1:" + server.port(), adminToken, bundleRegistry),
+                new ApiModels(() -> List.of("http://127.0.0.1:" + server.port()), adminToken, bundleRegistry),
                 new EventLogCandidates(connection, store, registry, bundleRegistry, loop.trainWindow, loop.holdout,
                         loop.gate()),
                 new JobArmCounters(List.of(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))), journal,

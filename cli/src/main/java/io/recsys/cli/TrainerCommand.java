@@ -35,18 +35,34 @@ final class TrainerCommand implements Callable<Integer> {
             description = "Time between looks at a rollout in progress (default: ${DEFAULT-VALUE}).")
     Duration lookEvery;
 
-    @Option(names = "--api", defaultValue = "http://127.0.0.1:8080",
-            description = "The ranker API whose arms the loop sets (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--api", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
+            description = "The ranker API whose arms the loop sets. A reload changes only the process that answers"
+                    + " it, so with several replicas give each one's address, or a headless Service's name: every"
+                    + " address its DNS name resolves to is asked at each look (default: ${DEFAULT-VALUE}).")
     URI api;
 
     @Option(names = "--admin-token-env", defaultValue = "RECSYS_ADMIN_TOKEN",
             description = "Environment variable holding the API's admin token (default: ${DEFAULT-VALUE}).")
     String adminTokenEnv;
 
-    @Option(names = "--job-metrics", split = ",", required = true, paramLabel = "URL",
-            description = "The feature job's Prometheus endpoints (each TaskManager's), where each arm's"
-                    + " impressions and clicks are read.")
-    List<URI> jobMetrics;
+    /** Where each arm's impressions and clicks are read: the job itself, or a Prometheus that scrapes it. */
+    static final class ArmCountSource {
+        @Option(names = "--job-metrics", split = ",", required = true, paramLabel = "URL",
+                description = "The feature job's Prometheus endpoints (each TaskManager's).")
+        List<URI> jobMetrics;
+
+        @Option(names = "--prometheus", required = true, paramLabel = "URL",
+                description = "A Prometheus server that scrapes the feature job (Kubernetes: TaskManagers have no"
+                        + " Service of their own).")
+        URI prometheus;
+
+        LearningLoop.ArmCounters counters() {
+            return prometheus != null ? new PrometheusArmCounters(prometheus) : new JobArmCounters(jobMetrics);
+        }
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    ArmCountSource armCounts;
 
     @Option(names = "--bundles", description = "Bundle directory the API loads from (default: DATA_DIR/bundles).")
     Path bundles;
@@ -76,10 +92,10 @@ final class TrainerCommand implements Callable<Integer> {
             // a daemon server: it ends with the process
             new HTTPServer(new InetSocketAddress(metricsPort), metrics, true);
             LearningLoop learningLoop = new LearningLoop(
-                    new ApiModels(api.toString(), System.getenv(adminTokenEnv), bundleRegistry),
+                    new ApiModels(new ApiAddresses(api), System.getenv(adminTokenEnv), bundleRegistry),
                     new EventLogCandidates(kafka.connection(embedded), store, registry, bundleRegistry,
                             loop.trainWindow, loop.holdout, loop.gate()),
-                    new JobArmCounters(jobMetrics), journal, loop.settings(every), System.currentTimeMillis());
+                    armCounts.counters(), journal, loop.settings(every), System.currentTimeMillis());
             System.err.println("learning loop: a round every " + every + ", looks every " + lookEvery
                     + "; metrics on :" + metricsPort);
             new LoopRunner(learningLoop, journal, lookEvery).run();
