@@ -416,13 +416,7 @@ public final class RankerServer implements AutoCloseable {
     }
 
     public void updateModelInfo() {
-        metrics.modelInfo.clear();
-        if (models.control() != null) {
-            metrics.modelInfo.labels(ServingModels.CONTROL, models.control().version()).set(1);
-        }
-        if (models.treatment() != null) {
-            metrics.modelInfo.labels(ServingModels.TREATMENT, models.treatment().version()).set(1);
-        }
+        metrics.nowServing(models.versionsByArm());
     }
 
     private void ready(RoutingContext ctx) {

@@ -14,6 +14,7 @@ import io.prometheus.client.hotspot.VersionInfoExports;
 import io.recsys.schema.event.RejectReason;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every metric the API exports on /metrics, registered in one registry per server: the API's own and the JVM's
@@ -84,6 +85,22 @@ public final class ApiMetrics {
             .labelNames("arm", "model_version").register(registry);
     public final Histogram scores = Histogram.build("recsys_served_score", "GBDT click probability of served items")
             .buckets(0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9).register(registry);
+
+    /**
+     * Makes {@link #modelInfo} 1 for exactly these bundles, and creates their arms' recommendation counters, degraded
+     * and not, and impression counters at 0: the degraded share then reads 0 until a degraded answer, not nothing.
+     *
+     * @param versionsByArm each arm serving → the version of its bundle
+     */
+    public void nowServing(Map<String, String> versionsByArm) {
+        modelInfo.clear();
+        versionsByArm.forEach((arm, version) -> {
+            modelInfo.labels(arm, version).set(1);
+            recommendations.labels(version, arm, "false");
+            recommendations.labels(version, arm, "true");
+            impressionsLogged.labels(arm);
+        });
+    }
 
     /** Every kind of {@link #errors} the API counts. */
     static final List<String> ERROR_KINDS = List.of("bundle_refused", "dead_letter_publish", "feature_change_feed",

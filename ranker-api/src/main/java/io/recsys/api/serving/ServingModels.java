@@ -7,6 +7,8 @@ import io.recsys.schema.feature.FeatureRegistry;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32;
 
@@ -92,6 +94,19 @@ public final class ServingModels implements AutoCloseable {
         }
         return "control=" + current.control().version() + (current.treatment() == null ? ""
                 : ", treatment=" + current.treatment().version() + "@" + current.treatmentShare());
+    }
+
+    /** Each arm serving now → the version of its bundle, from one look at the arms; empty before the first load. */
+    public Map<String, String> versionsByArm() {
+        Arms current = arms.get();
+        Map<String, String> versions = new LinkedHashMap<>();
+        if (current != null) {
+            versions.put(CONTROL, current.control().version());
+            if (current.treatment() != null) {
+                versions.put(TREATMENT, current.treatment().version());
+            }
+        }
+        return versions;
     }
 
     public ModelBundle control() {

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -34,6 +36,36 @@ class ApiMetricsTest {
                 .contains("recsys_errors_total{kind=\"feature_store\",} 0.0")
                 .contains("recsys_requests_shed_by_reason_total{reason=\"queue_time\",} 0.0")
                 .contains("recsys_store_reads_total{outcome=\"skipped\",} 0.0");
+    }
+
+    @Test
+    void theArmsNowServingExportTheirRecommendationsDegradedAndNotAndTheirImpressionsAtZero() throws Exception {
+        ApiMetrics metrics = new ApiMetrics();
+        metrics.nowServing(Map.of(ServingModels.CONTROL, "v1"));
+
+        metrics.nowServing(Map.of(ServingModels.CONTROL, "v1", ServingModels.TREATMENT, "v2"));
+
+        String text = exported(metrics);
+        for (String series : List.of("model_version=\"v1\",arm=\"control\"",
+                "model_version=\"v2\",arm=\"treatment\"")) {
+            assertThat(text).contains("recsys_recommendations_total{" + series + ",degraded=\"true\",} 0.0")
+                    .contains("recsys_recommendations_total{" + series + ",degraded=\"false\",} 0.0");
+        }
+        assertThat(text).contains("recsys_impressions_logged_total{arm=\"control\",} 0.0")
+                .contains("recsys_impressions_logged_total{arm=\"treatment\",} 0.0")
+                .contains("recsys_model_info{arm=\"treatment\",model_version=\"v2\",} 1.0");
+    }
+
+    @Test
+    void aBundleNoLongerServingIsNoLongerInTheModelInfo() throws Exception {
+        ApiMetrics metrics = new ApiMetrics();
+        metrics.nowServing(Map.of(ServingModels.CONTROL, "v1", ServingModels.TREATMENT, "v2"));
+
+        metrics.nowServing(Map.of(ServingModels.CONTROL, "v2"));
+
+        assertThat(exported(metrics)).contains("recsys_model_info{arm=\"control\",model_version=\"v2\",} 1.0")
+                .doesNotContain("recsys_model_info{arm=\"treatment\"")
+                .doesNotContain("recsys_model_info{arm=\"control\",model_version=\"v1\"");
     }
 
     @Test
