@@ -3,6 +3,7 @@ package io.recsys.api.serving;
 import io.recsys.models.bundle.BundleException;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.bundle.ModelBundle;
+import io.recsys.schema.event.ExperimentArm;
 import io.recsys.schema.feature.FeatureRegistry;
 
 import java.io.IOException;
@@ -19,8 +20,8 @@ import java.util.zip.CRC32;
  */
 public final class ServingModels implements AutoCloseable {
 
-    public static final String CONTROL = "control";
-    public static final String TREATMENT = "treatment";
+    public static final String CONTROL = ExperimentArm.CONTROL.label();
+    public static final String TREATMENT = ExperimentArm.TREATMENT.label();
 
     /** The bundle a user gets, and under which arm name. */
     public record Assignment(String arm, ModelBundle bundle) {
