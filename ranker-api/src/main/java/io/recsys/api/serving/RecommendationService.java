@@ -191,7 +191,7 @@ public final class RecommendationService {
                 }
                 finalScores = HeadReranking.finalScores(gbdt, order, headScores);
             } catch (OrtException | RuntimeException e) {
-                metrics.errors.labels("rerank").inc();
+                metrics.countError(ErrorKind.RERANK);
                 degradedReasons.add("rerank skipped: " + e.getMessage());
             }
         }
