@@ -25,12 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DashboardQueriesOnRealPrometheusTest {
 
     /**
-     * Grafana's variables as Grafana sets them for a 1 s scrape interval, rounded up: $__rate_interval is at least
-     * four scrape intervals, so that a rate always has two samples.
+     * The Grafana variables the dashboards use, as Grafana sets them for a 1 s scrape interval, rounded up:
+     * $__rate_interval is at least four scrape intervals, so that a rate always has two samples.
      */
-    private static final Map<String, String> GRAFANA_VARIABLES = Map.of(
-            "$__rate_interval", "10s",
-            "$__interval", "1s");
+    private static final Map<String, String> GRAFANA_VARIABLES = Map.of("$__rate_interval", "10s");
     /** each target that answered every scrape of the last 10 s, long enough for rate() over $__rate_interval */
     private static final String TARGETS_UP_FOR_TEN_SECONDS =
             "count by (job) (min_over_time(up[10s]) == 1 and count_over_time(up[10s]) >= 5)";
@@ -103,14 +101,27 @@ class DashboardQueriesOnRealPrometheusTest {
 
     @Test
     void everyTargetIsUp() throws Exception {
+        // a scrape must answer within the 1 s interval: on a loaded machine one may miss, the next one not
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Map<String, String> healthByJob = targetHealth();
+        while (!healthByJob.values().stream().allMatch("up"::equals) && System.nanoTime() < deadline) {
+            pause();
+            healthByJob = targetHealth();
+        }
+
+        assertThat(healthByJob).containsOnlyKeys("ranker-api", "recsys-features")
+                .allSatisfy((job, health) -> assertThat(health).isEqualTo("up"));
+    }
+
+    /** Each scrape job → its target's health, with the error of its last scrape if it had one. */
+    private static Map<String, String> targetHealth() throws Exception {
         Map<String, String> healthByJob = new TreeMap<>();
         for (JsonNode target : prometheus.targets().path("activeTargets")) {
             String lastError = target.path("lastError").asText();
             healthByJob.put(target.path("labels").path("job").asText(), target.path("health").asText()
                     + (lastError.isEmpty() ? "" : ": " + lastError));
         }
-        assertThat(healthByJob).containsOnlyKeys("ranker-api", "recsys-features")
-                .allSatisfy((job, health) -> assertThat(health).isEqualTo("up"));
+        return healthByJob;
     }
 
     /** Each rule's name → its health, with the error of its last evaluation if it had one. */
