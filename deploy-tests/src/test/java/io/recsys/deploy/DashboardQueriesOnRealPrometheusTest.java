@@ -1,6 +1,12 @@
 package io.recsys.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.recsys.api.serving.ErrorKind;
+import io.recsys.api.serving.ProducerRefusal;
+import io.recsys.api.serving.ShedReason;
+import io.recsys.api.serving.StoreReadOutcome;
+import io.recsys.schema.event.ExperimentArm;
+import io.recsys.schema.event.RejectReason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,10 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,6 +93,28 @@ class DashboardQueriesOnRealPrometheusTest {
         assertThat(empty).as("dashboard queries that show \"no data\"").isEmpty();
     }
 
+    /** The label sets behind the queries above exist because the code creates them at 0, not because of traffic. */
+    @Test
+    void everyLabelValueTheCodeKnowsIsASeriesEvenWithNothingCountedUnderIt() throws Exception {
+        Set<String> rejectReasons = labels(RejectReason.values(), RejectReason::label);
+        Set<String> apiRejectReasons = new TreeSet<>(rejectReasons);
+        apiRejectReasons.addAll(labels(ProducerRefusal.values(), ProducerRefusal::label));
+
+        assertThat(labelValues("flink_taskmanager_job_task_operator_reason_events_rejected", "reason"))
+                .containsAll(rejectReasons);
+        assertThat(labelValues("flink_taskmanager_job_task_operator_arm_impressions", "arm"))
+                .containsAll(labels(ExperimentArm.values(), ExperimentArm::label));
+        assertThat(labelValues("recsys_events_rejected_total", "reason")).containsAll(apiRejectReasons);
+        assertThat(labelValues("recsys_errors_total", "kind"))
+                .containsAll(labels(ErrorKind.values(), ErrorKind::label));
+        assertThat(labelValues("recsys_requests_shed_by_reason_total", "reason"))
+                .containsAll(labels(ShedReason.values(), ShedReason::label));
+        assertThat(labelValues("recsys_store_reads_total", "outcome"))
+                .containsAll(labels(StoreReadOutcome.values(), StoreReadOutcome::label));
+        assertThat(labelValues("recsys_recommendations_total{arm=\"treatment\"}", "degraded"))
+                .containsExactlyInAnyOrder("false", "true");
+    }
+
     @Test
     void everyAlertRuleIsLoadedAndEvaluatesHealthy() throws Exception {
         List<String> expected = new ArrayList<>();
@@ -111,6 +144,19 @@ class DashboardQueriesOnRealPrometheusTest {
 
         assertThat(healthByJob).containsOnlyKeys("ranker-api", "recsys-features")
                 .allSatisfy((job, health) -> assertThat(health).isEqualTo("up"));
+    }
+
+    /** The values {@code label} takes among the series {@code selector} selects. */
+    private static Set<String> labelValues(String selector, String label) throws Exception {
+        Set<String> values = new TreeSet<>();
+        for (JsonNode series : prometheus.query(selector).path("result")) {
+            values.add(series.path("metric").path(label).asText());
+        }
+        return values;
+    }
+
+    private static <E> Set<String> labels(E[] values, Function<E, String> label) {
+        return Arrays.stream(values).map(label).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Each scrape job → its target's health, with the error of its last scrape if it had one. */
