@@ -46,15 +46,21 @@ final class Dashboards {
         return panels;
     }
 
-    /** "file: panel title #n" → the PromQL of each of its queries, for every dashboard. */
+    /**
+     * "file: panel title (panel id) #n" → the PromQL of each of its queries, for every dashboard. The id is in the
+     * key because titles repeat (a stat and a time series of the same thing), and a key that repeats hides a query.
+     */
     static Map<String, String> expressions() {
         Map<String, String> expressions = new LinkedHashMap<>();
         for (Path file : files()) {
             for (JsonNode panel : panels(read(file))) {
                 int n = 0;
                 for (JsonNode target : panel.path("targets")) {
-                    expressions.put(file.getFileName() + ": " + panel.path("title").asText() + " #" + (++n),
-                            target.path("expr").asText());
+                    String where = file.getFileName() + ": " + panel.path("title").asText() + " (panel "
+                            + panel.path("id").asText() + ") #" + (++n);
+                    if (expressions.put(where, target.path("expr").asText()) != null) {
+                        throw new IllegalStateException(where + " is there twice: give each panel its own id");
+                    }
                 }
             }
         }

@@ -41,13 +41,20 @@ class DashboardsTest {
             List<String> refIds = new ArrayList<>();
             for (JsonNode panel : Dashboards.panels(Dashboards.read(file))) {
                 String where = file.getFileName() + ": " + panel.path("title").asText();
-                assertThat(panel.path("type").asText()).as(where).isIn("timeseries", "stat", "table", "heatmap");
                 assertThat(panel.path("id").isInt()).as(where + " id").isTrue();
                 JsonNode place = panel.path("gridPos");
                 assertThat(List.of("h", "w", "x", "y")).as(where + " gridPos")
                         .allMatch(key -> place.path(key).isInt());
                 assertThat(place.path("x").asInt() + place.path("w").asInt()).as(where + " fits 24 columns")
                         .isLessThanOrEqualTo(24);
+                if (panel.path("type").asText().equals("row")) {
+                    // a heading across the dashboard over the panels below it; it queries nothing itself
+                    assertThat(panel.path("title").asText()).as(where + " row title").isNotBlank();
+                    assertThat(place.path("w").asInt()).as(where + " row width").isEqualTo(24);
+                    assertThat(panel.has("targets")).as(where + " row targets").isFalse();
+                    continue;
+                }
+                assertThat(panel.path("type").asText()).as(where).isIn("timeseries", "stat", "table", "heatmap");
                 assertThat(panel.path("datasource").path("uid").asText()).as(where).isEqualTo("${datasource}");
                 assertThat(panel.path("targets")).as(where + " targets").isNotEmpty();
                 refIds.clear();

@@ -2,6 +2,7 @@ package io.recsys.jobs.features;
 
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
+import io.recsys.schema.event.ExperimentArm;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -12,6 +13,7 @@ import org.apache.flink.util.Collector;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keyed by request id: counts impressions and clicks per experiment arm, so each arm's CTR comes out of the job as
@@ -44,6 +46,12 @@ public class ArmAttribution extends KeyedProcessFunction<String, Event, Void> {
         impressionsByArm = new HashMap<>();
         clicksByArm = new HashMap<>();
         unattributed = getRuntimeContext().getMetricGroup().counter("arm_clicks_unattributed");
+        // The API's arms exist at 0 from the start, so a per-arm panel shows 0 before the first list rather than
+        // nothing; arms other producers name appear with their first impression.
+        for (ExperimentArm arm : ExperimentArm.values()) {
+            counter(impressionsByArm, "impressions", arm.label());
+            counter(clicksByArm, "clicks", arm.label());
+        }
     }
 
     @Override
@@ -76,6 +84,11 @@ public class ArmAttribution extends KeyedProcessFunction<String, Event, Void> {
     long count(String name, String arm) {
         Counter counter = ("impressions".equals(name) ? impressionsByArm : clicksByArm).get(arm);
         return counter == null ? 0 : counter.getCount();
+    }
+
+    /** The arms this subtask has a counter {@code name} for, each exported from its creation on. */
+    Set<String> armsExported(String name) {
+        return Set.copyOf(("impressions".equals(name) ? impressionsByArm : clicksByArm).keySet());
     }
 
     long unattributedClicks() {

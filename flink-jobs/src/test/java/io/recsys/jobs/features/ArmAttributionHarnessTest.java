@@ -2,6 +2,7 @@ package io.recsys.jobs.features;
 
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
+import io.recsys.schema.event.ExperimentArm;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -38,6 +39,18 @@ class ArmAttributionHarnessTest {
             assertThat(attribution.count("clicks", "A")).isEqualTo(1);
             assertThat(attribution.count("clicks", "B")).isZero();
             assertThat(attribution.unattributedClicks()).as("r3 showed nothing").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldExportTheApisArmsAtZeroBeforeAnyEvent() throws Exception {
+        ArmAttribution attribution = new ArmAttribution(Duration.ofHours(1));
+        try (KeyedOneInputStreamOperatorTestHarness<String, Event, Void> harness =
+                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(attribution, Event::requestId,
+                             Types.STRING)) {
+            assertThat(attribution.armsExported("impressions")).containsExactlyInAnyOrder("control", "treatment");
+            assertThat(attribution.armsExported("clicks")).containsExactlyInAnyOrder("control", "treatment");
+            assertThat(attribution.count("clicks", ExperimentArm.TREATMENT.label())).isZero();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.recsys.api.http;
 
 import io.recsys.api.serving.ApiMetrics;
+import io.recsys.api.serving.ProducerRefusal;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -32,7 +33,7 @@ public final class ProducerAuth implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         Optional<String> token = BearerToken.of(ctx.request().getHeader("Authorization"));
         if (token.isEmpty()) {
-            metrics.eventsRejected.labels("unauthenticated").inc();
+            metrics.eventsRejected.labels(ProducerRefusal.UNAUTHENTICATED.label()).inc();
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"events\"");
             ErrorResponses.send(ctx, 401, "unauthorized",
                     "writing events needs the header 'Authorization: Bearer <producer token>'");
@@ -40,7 +41,7 @@ public final class ProducerAuth implements Handler<RoutingContext> {
         }
         Optional<String> producer = tokens.producerOf(token.get());
         if (producer.isEmpty()) {
-            metrics.eventsRejected.labels("forbidden").inc();
+            metrics.eventsRejected.labels(ProducerRefusal.FORBIDDEN.label()).inc();
             ErrorResponses.send(ctx, 403, "forbidden", "this token belongs to no event producer");
             return;
         }

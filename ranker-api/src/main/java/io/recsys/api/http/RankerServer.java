@@ -7,12 +7,14 @@ import io.prometheus.client.exporter.common.TextFormat;
 import io.recsys.api.ApiConfig;
 import io.recsys.api.live.LiveSampler;
 import io.recsys.api.serving.ApiMetrics;
+import io.recsys.api.serving.ErrorKind;
 import io.recsys.api.serving.EventIngest;
 import io.recsys.api.serving.FeatureHistory;
 import io.recsys.api.serving.QuickPicks;
 import io.recsys.api.serving.Recommendation;
 import io.recsys.api.serving.RecommendationService;
 import io.recsys.api.serving.ServingModels;
+import io.recsys.api.serving.ShedReason;
 import io.recsys.models.bundle.BundleException;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.schema.feature.EntityKey;
@@ -110,7 +112,7 @@ public final class RankerServer implements AutoCloseable {
         // read now, so a missing or malformed file stops the start with its name rather than the first event write
         this.producerAuth = config.producerTokens() == null ? null : ProducerAuth.create(ProducerTokens.fromFile(
                 config.producerTokens(), java.time.Clock.systemUTC(),
-                () -> metrics.errors.labels("producer_tokens_reload").inc()), metrics);
+                () -> metrics.countError(ErrorKind.PRODUCER_TOKENS_RELOAD)), metrics);
         this.workers = vertx.createSharedWorkerExecutor("ranker-workers", config.workers());
         long queueDelayTarget = config.maxQueueMillis() * 1_000_000L;
         this.queueDelay = new QueueDelayControl(queueDelayTarget,
@@ -173,7 +175,7 @@ public final class RankerServer implements AutoCloseable {
             router.errorHandler(413, ctx -> ErrorResponses.send(ctx, 413, "payload_too_large",
                     "the body is larger than " + config.bodyLimitBytes() + " bytes"));
             router.errorHandler(500, ctx -> {
-                metrics.errors.labels("internal").inc();
+                metrics.countError(ErrorKind.INTERNAL);
                 ErrorResponses.send(ctx, 500, "internal_error", "the request failed inside the server");
             });
             // One server per core, each on its own event loop, sharing the port (Vert.x spreads connections over
@@ -218,7 +220,7 @@ public final class RankerServer implements AutoCloseable {
             ErrorResponses.send(ctx, status, ErrorResponses.codeFor(status),
                     failure == null || failure.getMessage() == null ? "request refused" : failure.getMessage());
         } else {
-            metrics.errors.labels("internal").inc();
+            metrics.countError(ErrorKind.INTERNAL);
             System.getLogger(RankerServer.class.getName()).log(System.Logger.Level.ERROR,
                     "request " + ctx.request().method() + " " + ctx.request().path() + " failed", failure);
             ErrorResponses.send(ctx, 500, "internal_error", "the request failed inside the server");
@@ -277,7 +279,7 @@ public final class RankerServer implements AutoCloseable {
             return queueDelay.refuse(waited, now) ? null : body(recommendations.recommend(query));
         }, json -> {
             if (json == null) {
-                shed(ctx, "queue_time", "requests are waiting more than " + config.maxQueueMillis()
+                shed(ctx, ShedReason.QUEUE_TIME, "requests are waiting more than " + config.maxQueueMillis()
                         + " ms for a ranking worker; retry shortly");
             } else {
                 respond(ctx, 200, json);
@@ -297,7 +299,7 @@ public final class RankerServer implements AutoCloseable {
         }
         if (inFlight.incrementAndGet() > config.maxInFlight()) {
             inFlight.decrementAndGet();
-            shed(ctx, "in_flight", "too many requests in flight; retry shortly");
+            shed(ctx, ShedReason.IN_FLIGHT, "too many requests in flight; retry shortly");
             return;
         }
         metrics.inFlight.inc();
@@ -310,9 +312,9 @@ public final class RankerServer implements AutoCloseable {
     }
 
     /** 503 + Retry-After: under overload a quick refusal costs the client a retry, not unbounded latency. */
-    private void shed(RoutingContext ctx, String reason, String message) {
+    private void shed(RoutingContext ctx, ShedReason reason, String message) {
         metrics.shed.inc();
-        metrics.shedByReason.labels(reason).inc();
+        metrics.shedByReason.labels(reason.label()).inc();
         ctx.response().putHeader("Retry-After", "1");
         ErrorResponses.send(ctx, 503, "overloaded", message);
     }
@@ -416,10 +418,10 @@ public final class RankerServer implements AutoCloseable {
             }
         }, false).onComplete(result -> {
             if (result.failed()) {
-                metrics.errors.labels("reload").inc();
+                metrics.countError(ErrorKind.RELOAD);
                 ErrorResponses.send(ctx, 500, "internal_error", "reload failed: " + result.cause().getMessage());
             } else if (result.result().containsKey("error")) {
-                metrics.errors.labels("bundle_refused").inc();
+                metrics.countError(ErrorKind.BUNDLE_REFUSED);
                 json(ctx, 409, result.result());
             } else {
                 updateModelInfo();
@@ -437,13 +439,9 @@ public final class RankerServer implements AutoCloseable {
     }
 
     public void updateModelInfo() {
-        metrics.modelInfo.clear();
+        metrics.nowServing(models.versionsByArm());
         if (models.control() != null) {
-            metrics.modelInfo.labels(ServingModels.CONTROL, models.control().version()).set(1);
             metrics.drift.follow(models.control());
-        }
-        if (models.treatment() != null) {
-            metrics.modelInfo.labels(ServingModels.TREATMENT, models.treatment().version()).set(1);
         }
     }
 

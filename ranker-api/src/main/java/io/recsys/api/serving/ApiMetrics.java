@@ -13,7 +13,7 @@ import io.prometheus.client.hotspot.ThreadExports;
 import io.prometheus.client.hotspot.VersionInfoExports;
 import io.recsys.schema.event.RejectReason;
 
-import java.util.List;
+import java.util.Map;
 
 /**
  * Every metric the API exports on /metrics, registered in one registry per server: the API's own and the JVM's
@@ -91,24 +91,24 @@ public final class ApiMetrics {
 
     public final FeatureDrift drift = new FeatureDrift(System::nanoTime).register(registry);
 
-    /** Every kind of {@link #errors} the API counts. */
-    static final List<String> ERROR_KINDS = List.of("bundle_refused", "dead_letter_publish", "feature_change_feed",
-            "feature_change_message", "feature_refresh", "feature_store", "impression_log", "internal", "kafka_publish",
-            "producer_tokens_reload", "reload", "rerank", "trending_refresh");
-
     public ApiMetrics() {
         // A labelled counter is missing from /metrics until its first increment, and a dashboard query on it shows
-        // "no data" where it should show 0; so the label values the code uses exist from the start.
+        // "no data" where it should show 0; so every label value the code can count, each an enum constant, exists
+        // from the start.
         for (RejectReason reason : RejectReason.values()) {
             eventsRejected.labels(reason.label());
         }
-        eventsRejected.labels("unauthenticated");
-        eventsRejected.labels("forbidden");
-        ERROR_KINDS.forEach(errors::labels);
-        shedByReason.labels("in_flight");
-        shedByReason.labels("queue_time");
-        for (String outcome : List.of("ok", "failed", "skipped")) {
-            storeReads.labels(outcome);
+        for (ProducerRefusal refusal : ProducerRefusal.values()) {
+            eventsRejected.labels(refusal.label());
+        }
+        for (ErrorKind kind : ErrorKind.values()) {
+            errors.labels(kind.label());
+        }
+        for (ShedReason reason : ShedReason.values()) {
+            shedByReason.labels(reason.label());
+        }
+        for (StoreReadOutcome outcome : StoreReadOutcome.values()) {
+            storeReads.labels(outcome.label());
         }
         // The API's latency tail was the collector's pauses (docs/benchmarks.md), so heap and pauses belong beside
         // the request metrics. DefaultExports would add MemoryAllocationExports too, which hangs a listener on
@@ -120,5 +120,25 @@ public final class ApiMetrics {
         new BufferPoolsExports().register(registry);
         new ClassLoadingExports().register(registry);
         new VersionInfoExports().register(registry);
+    }
+
+    public void countError(ErrorKind kind) {
+        errors.labels(kind.label()).inc();
+    }
+
+    /**
+     * Makes {@link #modelInfo} 1 for exactly these bundles, and creates their arms' recommendation counters, degraded
+     * and not, and impression counters at 0: the degraded share then reads 0 until a degraded answer, not nothing.
+     *
+     * @param versionsByArm each arm serving → the version of its bundle
+     */
+    public void nowServing(Map<String, String> versionsByArm) {
+        modelInfo.clear();
+        versionsByArm.forEach((arm, version) -> {
+            modelInfo.labels(arm, version).set(1);
+            recommendations.labels(version, arm, "false");
+            recommendations.labels(version, arm, "true");
+            impressionsLogged.labels(arm);
+        });
     }
 }

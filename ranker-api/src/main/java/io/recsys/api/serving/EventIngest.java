@@ -9,6 +9,7 @@ import io.recsys.schema.event.Decoded;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventCodec;
 import io.recsys.schema.event.EventTimePolicy;
+import io.recsys.schema.event.RejectReason;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -54,7 +55,7 @@ public final class EventIngest {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            metrics.eventsRejected.labels("malformed_json").inc();
+            metrics.eventsRejected.labels(RejectReason.MALFORMED_JSON.label()).inc();
             return error(400, "bad_request", "the body is not JSON: " + e.getOriginalMessage());
         }
         List<JsonNode> nodes = new ArrayList<>();
@@ -108,7 +109,7 @@ public final class EventIngest {
                 send.get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
             }
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            metrics.errors.labels("kafka_publish").inc();
+            metrics.countError(ErrorKind.KAFKA_PUBLISH);
             return error(503, "unavailable", "Kafka did not acknowledge the events (" + rootMessage(e)
                     + "); nothing is guaranteed stored, retry the whole batch");
         } catch (InterruptedException e) {
@@ -129,7 +130,7 @@ public final class EventIngest {
         letter.put("source", "api");
         producer.send(new ProducerRecord<>(Topics.DEAD_LETTER, null, letter.toString()), (metadata, error) -> {
             if (error != null) {
-                metrics.errors.labels("dead_letter_publish").inc();
+                metrics.countError(ErrorKind.DEAD_LETTER_PUBLISH);
             }
         });
     }

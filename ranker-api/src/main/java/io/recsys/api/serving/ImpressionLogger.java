@@ -31,7 +31,7 @@ public final class ImpressionLogger {
             producer.send(new ProducerRecord<>(Topics.EVENTS, impression.userId(), EventCodec.encode(impression)),
                     (metadata, error) -> {
                         if (error != null) {
-                            metrics.errors.labels("impression_log").inc();
+                            metrics.countError(ErrorKind.IMPRESSION_LOG);
                         } else {
                             metrics.impressionsLogged.labels(recommendation.experimentArm()).inc();
                         }

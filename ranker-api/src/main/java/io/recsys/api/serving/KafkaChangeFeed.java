@@ -82,7 +82,7 @@ public final class KafkaChangeFeed implements ChangeFeed, AutoCloseable {
                 throw e;
             }
         } catch (RuntimeException e) {
-            metrics.errors.labels("feature_change_feed").inc();
+            metrics.countError(ErrorKind.FEATURE_CHANGE_FEED);
             LOG.error("the feature change feed stopped; served features follow writes only as they age out", e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
@@ -94,7 +94,7 @@ public final class KafkaChangeFeed implements ChangeFeed, AutoCloseable {
         try {
             changes = FeatureChanges.decode(message);
         } catch (IllegalArgumentException e) {
-            metrics.errors.labels("feature_change_message").inc();
+            metrics.countError(ErrorKind.FEATURE_CHANGE_MESSAGE);
             return;
         }
         for (EntityKey entity : changes.entities()) {

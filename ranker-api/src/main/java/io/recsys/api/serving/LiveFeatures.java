@@ -200,7 +200,7 @@ public final class LiveFeatures implements AutoCloseable {
         try {
             fresh = hold(breaker.read(() -> store.readLatest(missing)), now);
         } catch (StoreUnavailableException e) {
-            metrics.errors.labels("feature_store").inc();
+            metrics.countError(ErrorKind.FEATURE_STORE);
             fresh = new HashMap<>();
             for (EntityKey entity : missing) {
                 Held entry = held.get(entity);
@@ -250,7 +250,7 @@ public final class LiveFeatures implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // what was not re-read is queued again by the next look or request; the failure is counted, not fatal
-            metrics.errors.labels("feature_refresh").inc();
+            metrics.countError(ErrorKind.FEATURE_REFRESH);
         }
     }
 

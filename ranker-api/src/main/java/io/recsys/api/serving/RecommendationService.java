@@ -197,7 +197,7 @@ public final class RecommendationService {
                 }
                 finalScores = HeadReranking.finalScores(gbdt, order, headScores);
             } catch (OrtException | RuntimeException e) {
-                metrics.errors.labels("rerank").inc();
+                metrics.countError(ErrorKind.RERANK);
                 degradedReasons.add("rerank skipped: " + e.getMessage());
             }
         }

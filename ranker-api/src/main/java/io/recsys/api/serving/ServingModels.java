@@ -3,10 +3,13 @@ package io.recsys.api.serving;
 import io.recsys.models.bundle.BundleException;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.bundle.ModelBundle;
+import io.recsys.schema.event.ExperimentArm;
 import io.recsys.schema.feature.FeatureRegistry;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32;
 
@@ -17,8 +20,8 @@ import java.util.zip.CRC32;
  */
 public final class ServingModels implements AutoCloseable {
 
-    public static final String CONTROL = "control";
-    public static final String TREATMENT = "treatment";
+    public static final String CONTROL = ExperimentArm.CONTROL.label();
+    public static final String TREATMENT = ExperimentArm.TREATMENT.label();
 
     /** The bundle a user gets, and under which arm name. */
     public record Assignment(String arm, ModelBundle bundle) {
@@ -92,6 +95,19 @@ public final class ServingModels implements AutoCloseable {
         }
         return "control=" + current.control().version() + (current.treatment() == null ? ""
                 : ", treatment=" + current.treatment().version() + "@" + current.treatmentShare());
+    }
+
+    /** Each arm serving now → the version of its bundle, from one look at the arms; empty before the first load. */
+    public Map<String, String> versionsByArm() {
+        Arms current = arms.get();
+        Map<String, String> versions = new LinkedHashMap<>();
+        if (current != null) {
+            versions.put(CONTROL, current.control().version());
+            if (current.treatment() != null) {
+                versions.put(TREATMENT, current.treatment().version());
+            }
+        }
+        return versions;
     }
 
     public ModelBundle control() {

@@ -74,13 +74,13 @@ public final class StoreBreaker {
     public <T> T read(Supplier<T> read) {
         try {
             T result = breaker.executeSupplier(read);
-            metrics.storeReads.labels("ok").inc();
+            metrics.storeReads.labels(StoreReadOutcome.OK.label()).inc();
             return result;
         } catch (CallNotPermittedException e) {
-            metrics.storeReads.labels("skipped").inc();
+            metrics.storeReads.labels(StoreReadOutcome.SKIPPED.label()).inc();
             throw new Skipped(skippedMessage);
         } catch (StoreUnavailableException e) {
-            metrics.storeReads.labels("failed").inc();
+            metrics.storeReads.labels(StoreReadOutcome.FAILED.label()).inc();
             throw e;
         }
     }

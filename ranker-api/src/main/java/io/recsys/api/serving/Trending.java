@@ -71,7 +71,7 @@ public final class Trending implements AutoCloseable {
             }
             items = List.copyOf(fresh);
         } catch (RuntimeException e) {
-            metrics.errors.labels("trending_refresh").inc();
+            metrics.countError(ErrorKind.TRENDING_REFRESH);
         }
     }
 
