@@ -23,7 +23,7 @@ import java.util.Map;
  * record an operator reads back), a line on stderr, and metrics — decisions by kind, the last gate's AUC and
  * nDCG@10 of candidate and serving bundle, the rollout's P(treatment better), and whether one is in progress.
  */
-final class LoopJournal implements LearningLoop.Journal {
+public final class LoopJournal implements LearningLoop.Journal {
 
     static final String FILE = "loop-journal.jsonl";
     /** Every kind of event the loop records, registered at 0 so a quiet loop shows zeros, not "no data". */
@@ -38,14 +38,20 @@ final class LoopJournal implements LearningLoop.Journal {
     private final Gauge rollingOut;
     private final Counter failures;
 
-    LoopJournal(Path bundles, CollectorRegistry registry) {
+    public LoopJournal(Path bundles, CollectorRegistry registry) {
         this.file = bundles.resolve(FILE);
         events = Counter.build("recsys_loop_events_total", "What the learning loop did, by kind: a round skipped,"
                 + " a candidate stopped or passed by the replay gate, a rollout started, a look that keeps collecting,"
                 + " a promotion, a roll-back, a manual override").labelNames("kind").register(registry);
         KINDS.forEach(events::labels);
         gate = Gauge.build("recsys_loop_gate_metric", "The last replay gate's metrics on the same recent lists, for"
-                + " the candidate and the serving bundle").labelNames("bundle", "metric").register(registry);
+                + " the candidate and the serving bundle (NaN before the first gate)").labelNames("bundle", "metric")
+                .register(registry);
+        for (String bundle : List.of("candidate", "serving")) {
+            for (String metric : List.of(ImpressionMetrics.AUC, ImpressionMetrics.NDCG_10)) {
+                gate.labels(bundle, metric).set(Double.NaN);
+            }
+        }
         treatmentBetter = Gauge.build("recsys_loop_treatment_better_probability",
                 "P(treatment CTR > control CTR) at the rollout's last look (NaN when none is running)")
                 .register(registry);

@@ -2,6 +2,7 @@ package io.recsys.deploy;
 
 import io.recsys.api.ApiConfig;
 import io.recsys.api.RankerApi;
+import io.recsys.cli.LoopJournal;
 import io.recsys.jobs.features.FeatureJob;
 import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
@@ -39,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The system the demo runs, in this JVM: embedded Kafka, the feature job on a MiniCluster with Flink's Prometheus
  * reporter over simulated events (a list served by an arm and a click on it among them, and one malformed record),
- * an H2 feature store, and the ranker API on two bundles. Both keep running until {@link #close()}, so a scraper
+ * an H2 feature store, the ranker API on two bundles, and the learning loop's metrics as the demo hosts them. Both keep running until {@link #close()}, so a scraper
  * may watch them.
  */
 final class RunningSystem implements AutoCloseable {
@@ -179,6 +180,8 @@ final class RunningSystem implements AutoCloseable {
         ApiConfig config = new ApiConfig("127.0.0.1", 0, ApiConfig.DEFAULT_BODY_LIMIT, ADMIN_TOKEN, null,
                 bundles.root(), storeUrl, kafka.connection(), 16, 2, 5_000, 1000, 100, 20, 0.1, Set.of());
         api = RankerApi.start(config, REGISTRY);
+        // the demo hosts the learning loop's journal on the API's /metrics; `trainer` serves the same on its own port
+        new LoopJournal(bundles.root(), api.metricsRegistry());
     }
 
     private String apiBase() {
