@@ -48,6 +48,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "20", description = "Simulated lists shown per second (default: 20).")
     double requestsPerSecond;
 
+    @Option(names = "--served-rate", defaultValue = "5",
+            description = "Lists per second that simulated users ask the API for and react to, so each experiment"
+                    + " arm's CTR (and the learning loop) has clicks on what the API ranked; 0 turns it off"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double servedPerSecond;
+
     @Option(names = "--metrics-port", defaultValue = "9249",
             description = "Port of the Flink job's Prometheus metrics (default: ${DEFAULT-VALUE}).")
     int metricsPort;
@@ -70,6 +76,9 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (requestsPerSecond <= 0) {
             throw new IllegalArgumentException("--rate must be positive");
+        }
+        if (servedPerSecond < 0) {
+            throw new IllegalArgumentException("--served-rate must be 0 (off) or positive");
         }
         FeatureRegistry registry = FeatureRegistry.load();
         Simulator simulator = new Simulator(SimulatorConfig.small(42).withUsersAndItems(1_000, 5_000));
@@ -106,6 +115,12 @@ final class DemoCommand implements Callable<Integer> {
                     LiveSimulation simulation = new LiveSimulation(simulator, publisher, requestsPerSecond);
                     Thread simulationThread = new Thread(simulation, "simulator");
                     simulationThread.start();
+                    ServedTraffic served = servedPerSecond > 0 ? new ServedTraffic(simulator, publisher,
+                            "http://127.0.0.1:" + server.port(), servedPerSecond) : null;
+                    Thread servedThread = served == null ? null : new Thread(served, "served-traffic");
+                    if (servedThread != null) {
+                        servedThread.start();
+                    }
                     printBanner(connection, storeUrl, server);
                     CountDownLatch stopped = new CountDownLatch(1);
                     Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
@@ -118,12 +133,18 @@ final class DemoCommand implements Callable<Integer> {
                                     + client.getJobStatus().get());
                         }
                         FeatureVector global = store.readLatest(List.of(EntityKey.GLOBAL)).get(EntityKey.GLOBAL);
-                        System.out.printf("published %d events | last hour: %s impressions, %s clicks, CTR %.4f%n",
+                        System.out.printf("published %d events | last hour: %s impressions, %s clicks, CTR %.4f"
+                                        + " | lists served to simulated users %d (unanswered %d)%n",
                                 simulation.published(), global.values().get("impressions_1h"),
-                                global.values().get("clicks_1h"), global.number("ctr_1h"));
+                                global.values().get("clicks_1h"), global.number("ctr_1h"),
+                                served == null ? 0 : served.lists(), served == null ? 0 : served.failures());
                     }
                     simulation.stop();
                     simulationThread.join();
+                    if (served != null) {
+                        served.stop();
+                        servedThread.join();
+                    }
                     if (learningLoop != null) {
                         learningLoop.interrupt();
                         learningLoop.join();

@@ -69,7 +69,7 @@ public final class Simulator {
     }
 
     /** One list shown to a random user at {@code time}, with the user's reactions a few seconds later. */
-    public List<Event> request(long time) {
+    public synchronized List<Event> request(long time) {
         long requestNumber = ++requestCounter;
         String requestId = "r" + config.seed() + "-" + requestNumber;
         int user = random.nextInt(config.users());
@@ -82,10 +82,39 @@ public final class Simulator {
             }
         }
         for (int p = 0; p < shown.size(); p++) {
+            events.add(Event.impression(requestId + "-i" + (p + 1), requestId, userId(user), itemId(shown.get(p)),
+                    p + 1, "home", "sim", "A", time));
+        }
+        events.addAll(react(requestId, user, shown, time));
+        return events;
+    }
+
+    /**
+     * How a simulated user reacts to a list someone else ranked (the API): clicks, purchases and views on its items
+     * by the same model as the simulator's own lists, each carrying {@code requestId}. Items or users the simulator
+     * does not know get no reaction.
+     */
+    public synchronized List<Event> reactions(String requestId, String userId, List<String> itemIds, long time) {
+        int user = index(userId, "u", config.users());
+        if (user < 0) {
+            return List.of();
+        }
+        List<Integer> shown = new ArrayList<>(itemIds.size());
+        for (String itemId : itemIds) {
+            shown.add(index(itemId, "i", config.items()));
+        }
+        return react(requestId, user, shown, time);
+    }
+
+    /** The user's reactions to the list, position by position; an unknown item (-1) keeps its place unanswered. */
+    private List<Event> react(String requestId, int user, List<Integer> shown, long time) {
+        List<Event> events = new ArrayList<>();
+        for (int p = 0; p < shown.size(); p++) {
             int item = shown.get(p);
+            if (item < 0) {
+                continue;
+            }
             int position = p + 1;
-            events.add(Event.impression(requestId + "-i" + position, requestId, userId(user), itemId(item), position,
-                    "home", "sim", "A", time));
             double pClick = Math.min(0.95, itemQuality[item] * userTaste[user][itemCategory[item]]
                     * positionBias(position) * trend(item, time));
             long reactionTime = time + 1_000 + random.nextInt(20_000);
@@ -102,6 +131,19 @@ public final class Simulator {
             }
         }
         return events;
+    }
+
+    /** The index of "{prefix}{index + 1}", or -1 for an id the simulator did not make. */
+    private static int index(String id, String prefix, int count) {
+        if (id == null || !id.startsWith(prefix)) {
+            return -1;
+        }
+        try {
+            int index = Integer.parseInt(id.substring(prefix.length())) - 1;
+            return index >= 0 && index < count ? index : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** {@code requests} lists at a fixed gap from {@code config.start()}, sorted by event time. */

@@ -36,4 +36,32 @@ class SimulatorTest {
         long tenth = events.stream().filter(e -> e.type() == EventType.CLICK && e.eventId().endsWith("-c10")).count();
         assertThat(top).isGreaterThan(2 * tenth);
     }
+
+    @Test
+    void aListRankedElsewhereGetsReactionsThatAnswerItsRequest() {
+        Simulator simulator = new Simulator(SimulatorConfig.small(6));
+        List<String> best = simulator.catalogue().stream().limit(10).map(item -> item.itemId()).toList();
+        int clicks = 0;
+        for (int r = 0; r < 2_000; r++) {
+            List<Event> reactions = simulator.reactions("api-" + r, "u7", best, 1_000_000L);
+            for (Event reaction : reactions) {
+                assertThat(reaction.requestId()).isEqualTo("api-" + r);
+                assertThat(reaction.userId()).isEqualTo("u7");
+                assertThat(best).contains(reaction.itemId());
+                assertThat(reaction.eventTime()).isGreaterThan(1_000_000L);
+            }
+            clicks += (int) reactions.stream().filter(e -> e.type() == EventType.CLICK).count();
+        }
+        assertThat(clicks).as("a user clicks some of what is shown").isPositive();
+    }
+
+    @Test
+    void usersAndItemsTheSimulatorDidNotMakeGetNoReaction() {
+        Simulator simulator = new Simulator(SimulatorConfig.small(6));
+
+        assertThat(simulator.reactions("r", "someone-else", List.of("i1"), 0)).isEmpty();
+        for (int r = 0; r < 500; r++) {
+            assertThat(simulator.reactions("r" + r, "u1", List.of("x1", "i999999", "i0"), 0)).isEmpty();
+        }
+    }
 }

@@ -1,0 +1,111 @@
+package io.recsys.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recsys.jobs.replay.EventPublisher;
+import io.recsys.schema.event.Event;
+import io.recsys.simulator.Simulator;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Simulated users who ask the ranker API what to see and react to what it served, in real time: the API logs the
+ * list's impressions with the user's experiment arm, and the user's clicks (by the simulator's own click model)
+ * answer its request id seconds later. This is the traffic on which each arm's CTR, and so the learning loop's
+ * rollouts, are measured; the simulator's own lists (LiveSimulation) carry no arm.
+ */
+final class ServedTraffic implements Runnable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Simulator simulator;
+    private final EventPublisher publisher;
+    private final String base;
+    private final double listsPerSecond;
+    private final int listSize;
+    private final SplittableRandom random = new SplittableRandom(7);
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final PriorityQueue<Event> due = new PriorityQueue<>(Comparator.comparingLong(Event::eventTime));
+    private final AtomicLong lists = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile boolean running = true;
+
+    ServedTraffic(Simulator simulator, EventPublisher publisher, String base, double listsPerSecond) {
+        if (!(listsPerSecond > 0)) {
+            throw new IllegalArgumentException("served lists per second must be positive, got " + listsPerSecond);
+        }
+        this.simulator = simulator;
+        this.publisher = publisher;
+        this.base = base;
+        this.listsPerSecond = listsPerSecond;
+        this.listSize = simulator.config().listSize();
+    }
+
+    long lists() {
+        return lists.get();
+    }
+
+    /** Requests the API did not answer with a list (shed, failed): each is a list nobody was shown. */
+    long failures() {
+        return failures.get();
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        long gapNanos = (long) (1e9 / listsPerSecond);
+        long next = System.nanoTime();
+        while (running && !Thread.currentThread().isInterrupted()) {
+            if (System.nanoTime() >= next) {
+                next += gapNanos;
+                askAndReact();
+            }
+            long now = System.currentTimeMillis();
+            while (!due.isEmpty() && due.peek().eventTime() <= now) {
+                publisher.send(due.poll());
+            }
+            try {
+                Thread.sleep(Math.max(1, Math.min(50, (next - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void askAndReact() {
+        String user = Simulator.userId(random.nextInt(simulator.config().users()));
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base
+                    + "/v1/recommendations?k=" + listSize + "&user_id=" + user)).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                failures.incrementAndGet();
+                return;
+            }
+            JsonNode list = JSON.readTree(response.body());
+            List<String> items = new ArrayList<>();
+            list.path("items").forEach(item -> items.add(item.path("item_id").asText()));
+            due.addAll(simulator.reactions(list.path("request_id").asText(), user, items,
+                    System.currentTimeMillis()));
+            lists.incrementAndGet();
+        } catch (java.io.IOException e) {
+            failures.incrementAndGet();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
