@@ -9,6 +9,8 @@ const AUTO_REFRESH_MS = 2000;
 const LIVE_REFRESH_MS = 1000;
 const QUICK_PICKS_REFRESH_MS = 10000;
 const QUICK_PICKS = 5;
+const LOOP_REFRESH_MS = 5000;
+const LOOP_DECISIONS = 8;
 const ITEM_REFRESH_MS = 2000;
 const ITEM_HISTORY_MINUTES = 5;
 const FRESH_USER_K = 200;
@@ -381,6 +383,25 @@ async function loadQuickPicks() {
   }, user.user_id)));
 }
 
+async function loadLoop() {
+  let decisions;
+  try {
+    ({body: {decisions}} = await api('/v1/models/loop?limit=' + LOOP_DECISIONS));
+  } catch (e) {
+    $('loop-empty').textContent = 'cannot read the learning loop\'s journal: ' + e.message;
+    $('loop-empty').hidden = false;
+    return;
+  }
+  $('loop-empty').hidden = decisions.length > 0;
+  $('loop-decisions').hidden = decisions.length === 0;
+  $('loop-rows').replaceChildren(...decisions.map((decision) => el('tr', {'data-testid': 'loop-decision'},
+    el('td', {}, new Date(decision.time).toLocaleTimeString()),
+    el('td', {class: 'loop-' + decision.kind}, decision.kind.replace(/_/g, ' ')),
+    el('td', {}, decision.candidate || '—'),
+    el('td', {}, decision.serving || '—'),
+    el('td', {class: 'muted'}, decision.reason))));
+}
+
 // ---- charts ----
 
 /** A uPlot chart in {@code target}, rebuilt only when its series change (a new arm or stage appears). */
@@ -596,6 +617,8 @@ function init() {
   setInterval(loadLive, LIVE_REFRESH_MS);
   loadQuickPicks();
   setInterval(loadQuickPicks, QUICK_PICKS_REFRESH_MS);
+  loadLoop();
+  setInterval(loadLoop, LOOP_REFRESH_MS);
   $('new-user').addEventListener('click', () => useUser('new-' + Math.random().toString(36).slice(2, 8)));
   $('controls').addEventListener('submit', (event) => {
     event.preventDefault();

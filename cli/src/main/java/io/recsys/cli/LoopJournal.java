@@ -25,7 +25,7 @@ import java.util.Map;
  */
 public final class LoopJournal implements LearningLoop.Journal {
 
-    static final String FILE = "loop-journal.jsonl";
+    static final String FILE = LearningLoop.JOURNAL_FILE;
     /** Every kind of event the loop records, registered at 0 so a quiet loop shows zeros, not "no data". */
     static final List<String> KINDS = List.of("skipped", "gate_failed", "gate_passed", "rollout_started",
             "collecting", "promoted", "rolled_back", "overridden");

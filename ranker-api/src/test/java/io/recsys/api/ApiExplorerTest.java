@@ -75,7 +75,7 @@ class ApiExplorerTest {
     @Test
     void theExplorerRendersEveryOperationOfTheDocumentAndCallsTheHostThatServedIt() throws Exception {
         long operations = OPERATION_IDS.matcher(fixture.get("/openapi.yaml").body()).results().count();
-        assertThat(operations).isEqualTo(11);
+        assertThat(operations).isEqualTo(12);
 
         browser.navigate(fixture.base() + "/docs/");
         browser.waitFor("Swagger UI to render the document's operations",

@@ -298,6 +298,24 @@ class PageTest {
     }
 
     @Test
+    void theLearningLoopsLatestDecisionsAreListedNewestFirst() throws Exception {
+        Files.writeString(fixture.bundles.root().resolve(io.recsys.models.rollout.LearningLoop.JOURNAL_FILE),
+                "{\"time\":\"2026-12-07T10:00:00Z\",\"kind\":\"gate_passed\",\"candidate\":\"loop-a\","
+                        + "\"serving\":\"v1\",\"reason\":\"within the margins\",\"numbers\":{}}\n"
+                        + "{\"time\":\"2026-12-07T10:05:00Z\",\"kind\":\"rolled_back\",\"candidate\":\"loop-a\","
+                        + "\"serving\":\"v1\",\"reason\":\"P(treatment CTR > control CTR) = 0.010\",\"numbers\":{}}\n");
+
+        browser.waitFor("the loop's decisions", "document.querySelectorAll('[data-testid=loop-decision]').length === 2",
+                WAIT);
+
+        JsonNode rows = browser.evaluate("[...document.querySelectorAll('[data-testid=loop-decision]')]"
+                + ".map((row) => row.textContent)");
+        assertThat(rows.get(0).asText()).contains("rolled back", "loop-a", "v1", "0.010");
+        assertThat(rows.get(1).asText()).contains("gate passed", "within the margins");
+        assertThat(browser.evaluate("document.querySelector('[data-testid=loop-empty]').hidden").asBoolean()).isTrue();
+    }
+
+    @Test
     void quickPicksAreUsersWrittenLatelyThatHaveHistoryAndEachListedItemSaysWhyItIsThere() {
         browser.waitFor("quick picks for the users with history", USERS_WITH_HISTORY.stream()
                 .map(user -> "document.querySelector(" + quote(testId("suggest-" + user)) + ")")

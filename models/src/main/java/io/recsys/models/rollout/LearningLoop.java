@@ -16,6 +16,9 @@ import java.util.Map;
  */
 public final class LearningLoop {
 
+    /** The journal of decisions, one JSON object a line, in the bundle directory the loop and the API share. */
+    public static final String JOURNAL_FILE = "loop-journal.jsonl";
+
     /** The bundles the API serves now; treatment null when there is none. */
     public record Arms(String control, String treatment) {
     }

@@ -2,6 +2,7 @@ package io.recsys.api.http;
 
 import io.recsys.api.live.LiveSampler;
 import io.recsys.api.serving.FeatureHistory;
+import io.recsys.api.serving.LoopJournalTail;
 import io.recsys.api.serving.QuickPicks;
 import io.recsys.schema.feature.EntityKey;
 import io.vertx.ext.web.RoutingContext;
@@ -19,7 +20,7 @@ import java.util.concurrent.Callable;
 /**
  * The routes the page's live view reads: the charts' series ({@code GET /v1/live}), users with history to pick
  * ({@code GET /v1/users/recent}) and an entity's feature values over the last minutes
- * ({@code GET /v1/features/{entity}/history}).
+ * ({@code GET /v1/features/{entity}/history}), and the learning loop's latest decisions ({@code GET /v1/models/loop}).
  */
 final class PageRoutes {
 
@@ -32,13 +33,21 @@ final class PageRoutes {
     private final LiveSampler live;
     private final QuickPicks quickPicks;
     private final FeatureHistory history;
+    private final LoopJournalTail loopJournal;
     private final BlockingJson blocking;
 
-    PageRoutes(LiveSampler live, QuickPicks quickPicks, FeatureHistory history, BlockingJson blocking) {
+    PageRoutes(LiveSampler live, QuickPicks quickPicks, FeatureHistory history, LoopJournalTail loopJournal,
+               BlockingJson blocking) {
         this.live = live;
         this.quickPicks = quickPicks;
         this.history = history;
+        this.loopJournal = loopJournal;
         this.blocking = blocking;
+    }
+
+    void loopDecisions(RoutingContext ctx) {
+        int limit = integer(ctx, "limit", 10);
+        blocking.answer(ctx, () -> Map.of("decisions", loopJournal.latest(limit)));
     }
 
     void live(RoutingContext ctx) {

@@ -10,6 +10,7 @@ import io.recsys.api.serving.ApiMetrics;
 import io.recsys.api.serving.ErrorKind;
 import io.recsys.api.serving.EventIngest;
 import io.recsys.api.serving.FeatureHistory;
+import io.recsys.api.serving.LoopJournalTail;
 import io.recsys.api.serving.QuickPicks;
 import io.recsys.api.serving.Recommendation;
 import io.recsys.api.serving.RecommendationService;
@@ -65,7 +66,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RankerServer implements AutoCloseable {
 
     private static final java.util.Set<String> API_PATHS = java.util.Set.of("/v1/recommendations", "/v1/events",
-            "/v1/models", "/v1/models/reload", "/v1/live", "/v1/users/recent", "/health/live", "/health/ready", "/metrics",
+            "/v1/models", "/v1/models/reload", "/v1/models/loop", "/v1/live", "/v1/users/recent", "/health/live", "/health/ready", "/metrics",
             "/openapi.yaml", "/");
     /** The charting library's files, from its webjar on the classpath: the page loads nothing from elsewhere. */
     private static final String UPLOT = "META-INF/resources/webjars/uplot/";
@@ -107,7 +108,7 @@ public final class RankerServer implements AutoCloseable {
         this.bundles = bundles;
         this.store = store;
         this.metrics = metrics;
-        this.page = new PageRoutes(live, quickPicks, new FeatureHistory(store),
+        this.page = new PageRoutes(live, quickPicks, new FeatureHistory(store), new LoopJournalTail(bundles.root()),
                 (ctx, work) -> blocking(ctx, work, body -> json(ctx, 200, body)));
         // read now, so a missing or malformed file stops the start with its name rather than the first event write
         this.producerAuth = config.producerTokens() == null ? null : ProducerAuth.create(ProducerTokens.fromFile(
@@ -156,6 +157,7 @@ public final class RankerServer implements AutoCloseable {
             builder.getRoute("getFeatureHistory").addHandler(page::featureHistory);
             builder.getRoute("getLive").addHandler(page::live);
             builder.getRoute("getRecentUsers").addHandler(page::recentUsers);
+            builder.getRoute("getLoopDecisions").addHandler(page::loopDecisions);
             builder.getRoute("getModels").addHandler(this::listModels);
             builder.getRoute("reloadModels").addHandler(this::reload);
             builder.getRoute("live").addHandler(ctx -> json(ctx, 200, Map.of("status", "up")));
