@@ -96,6 +96,17 @@ final class ApiOptions {
                     + " demo: its own job's).")
     java.net.URI jobMetrics;
 
+    @Option(names = "--explore-share", defaultValue = "0", paramLabel = "SHARE",
+            description = "Share of lists whose top --explore-head items are shown in a random order, each impression"
+                    + " logging its propensity, so another ranking's CTR can be estimated from logged traffic (the"
+                    + " learning loop's replay gate reports it); costs those lists some clicks (default:"
+                    + " ${DEFAULT-VALUE}, off).")
+    double exploreShare;
+
+    @Option(names = "--explore-head", defaultValue = "10",
+            description = "Positions an explored list shuffles (default: ${DEFAULT-VALUE}).")
+    int exploreHead;
+
     @Option(names = "--tls-cert", description = "PEM certificate chain: serve HTTPS (with --tls-key). Default: HTTP.")
     Path tlsCert;
 
@@ -140,7 +151,7 @@ final class ApiOptions {
                 bundlesDir, storeUrl, kafka, maxInFlight, workers, maxQueueMillis, featureRefreshMillis, candidates,
                 rerankHead, 0.1, blocked, tlsCert == null ? null : new ApiConfig.Tls(tlsCert, tlsKey),
                 rateLimitPerClient, List.copyOf(trustedProxies), changeFeed.equals("kafka"), producerTokens,
-                jobMetrics);
+                jobMetrics, new ApiConfig.ExplorationSettings(exploreShare, exploreHead));
     }
 
     /** What a server that may face the internet needs: an explicit choice about who may write events. */

@@ -32,12 +32,22 @@ import java.util.Set;
  *                        null leaves event writes open to anyone who can reach the API
  * @param jobMetrics      the feature job's Prometheus endpoint, whose numbers the page charts beside the API's own;
  *                        null: the page says the job's charts have no source
+ * @param exploration     the share of lists explored for off-policy evaluation, and how many positions
  */
 public record ApiConfig(String host, int port, long bodyLimitBytes, String adminToken, String corsOrigin,
                         Path bundlesDir, String storeUrl, KafkaConnection kafka, int maxInFlight, int workers,
                         long maxQueueMillis, long featureCacheMillis, int candidates, int rerankHead, double diversity,
                         Set<String> blockedItems, Tls tls, double rateLimitPerClient, List<String> trustedProxies,
-                        boolean kafkaChangeFeed, Path producerTokens, java.net.URI jobMetrics) {
+                        boolean kafkaChangeFeed, Path producerTokens, java.net.URI jobMetrics,
+                        ExplorationSettings exploration) {
+
+    /**
+     * The share of lists whose top {@code head} is shown in a random order, each impression logging its propensity
+     * (serving/Exploration); share 0 (default) explores nothing.
+     */
+    public record ExplorationSettings(double share, int head) {
+        public static final ExplorationSettings OFF = new ExplorationSettings(0, 10);
+    }
 
     /** A PEM certificate chain and its PEM private key (PKCS#8 or PKCS#1), as a Kubernetes TLS Secret holds them. */
     public record Tls(Path certificate, Path privateKey) {
@@ -50,7 +60,7 @@ public record ApiConfig(String host, int port, long bodyLimitBytes, String admin
                      Set<String> blockedItems) {
         this(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka, maxInFlight,
                 workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems, null, 0,
-                List.of(), false, null, null);
+                List.of(), false, null, null, ExplorationSettings.OFF);
     }
 
     public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -63,42 +73,49 @@ public record ApiConfig(String host, int port, long bodyLimitBytes, String admin
     public ApiConfig withPort(int newPort) {
         return new ApiConfig(host, newPort, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl,
                 kafka, maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens, jobMetrics);
+                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens, jobMetrics, exploration);
     }
 
     public ApiConfig withAdminToken(String token) {
         return new ApiConfig(host, port, bodyLimitBytes, token, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
-                tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens, jobMetrics);
+                tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens, jobMetrics, exploration);
     }
 
     public ApiConfig withTls(Tls value) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity, blockedItems,
-                value, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens, jobMetrics);
+                value, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens, jobMetrics, exploration);
     }
 
     public ApiConfig withRateLimit(double perClient, List<String> proxies) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, perClient, List.copyOf(proxies), kafkaChangeFeed, producerTokens, jobMetrics);
+                blockedItems, tls, perClient, List.copyOf(proxies), kafkaChangeFeed, producerTokens, jobMetrics, exploration);
     }
 
     public ApiConfig withKafkaChangeFeed(boolean value) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, rateLimitPerClient, trustedProxies, value, producerTokens, jobMetrics);
+                blockedItems, tls, rateLimitPerClient, trustedProxies, value, producerTokens, jobMetrics, exploration);
     }
 
     public ApiConfig withProducerTokens(Path file) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, file, jobMetrics);
+                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, file, jobMetrics, exploration);
+    }
+
+    public ApiConfig withExploration(ExplorationSettings value) {
+        return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
+                maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
+                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens, jobMetrics,
+                value);
     }
 
     public ApiConfig withJobMetrics(java.net.URI url) {
         return new ApiConfig(host, port, bodyLimitBytes, adminToken, corsOrigin, bundlesDir, storeUrl, kafka,
                 maxInFlight, workers, maxQueueMillis, featureCacheMillis, candidates, rerankHead, diversity,
-                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens, url);
+                blockedItems, tls, rateLimitPerClient, trustedProxies, kafkaChangeFeed, producerTokens, url, exploration);
     }
 }

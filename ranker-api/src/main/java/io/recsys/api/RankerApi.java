@@ -5,6 +5,7 @@ import io.recsys.api.http.RankerServer;
 import io.recsys.api.live.LiveSampler;
 import io.recsys.api.serving.ApiMetrics;
 import io.recsys.api.serving.Catalogue;
+import io.recsys.api.serving.Exploration;
 import io.recsys.api.serving.EventIngest;
 import io.recsys.api.serving.ImpressionLogger;
 import io.recsys.api.serving.QuickPicks;
@@ -107,7 +108,8 @@ public final class RankerApi implements AutoCloseable {
                     config.kafkaChangeFeed() ? config.kafka() : null);
             RecommendationService recommendations = new RecommendationService(models, reads.features(),
                     reads.trending(), new Catalogue(store, reads.breaker()), new ImpressionLogger(impressionProducer, metrics),
-                    metrics, config.candidates(), config.rerankHead(), config.diversity(), config.blockedItems());
+                    metrics, config.candidates(), config.rerankHead(), config.diversity(), config.blockedItems(),
+                    new Exploration(config.exploration().share(), config.exploration().head(), System.nanoTime()));
             live = new LiveSampler(metrics, config.jobMetrics(), Clock.systemUTC());
             RankerServer server = new RankerServer(vertx, config, recommendations,
                     new EventIngest(producer, metrics, Clock.systemUTC()), models, bundles, store, metrics, live,

@@ -351,6 +351,9 @@ public final class RankerServer implements AutoCloseable {
                 if (item.explanation() != null) {
                     json.writeObjectField("explain", item.explanation());
                 }
+                if (item.propensity() != null) {
+                    json.writeNumberField("propensity", item.propensity());
+                }
                 json.writeEndObject();
             }
             json.writeEndArray();

@@ -28,6 +28,9 @@ public final class ImpressionLogger {
                     recommendation.requestId(), recommendation.userId(), item.itemId(), item.position(),
                     surface == null ? "api" : surface, recommendation.modelVersion(),
                     recommendation.experimentArm(), now);
+            if (item.propensity() != null) {
+                impression = impression.withPropensity(item.propensity());
+            }
             producer.send(new ProducerRecord<>(Topics.EVENTS, impression.userId(), EventCodec.encode(impression)),
                     (metadata, error) -> {
                         if (error != null) {

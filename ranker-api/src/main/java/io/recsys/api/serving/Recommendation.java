@@ -10,8 +10,10 @@ public record Recommendation(String requestId, String userId, String modelVersio
 
     /**
      * @param explanation per-stage scores and the features that mattered; null unless asked for
+     * @param propensity  the probability that the serving policy showed this item here, when the list was explored;
+     *                    null otherwise
      */
     public record Item(String itemId, double score, int position, String source, String category,
-                       Map<String, Object> explanation) {
+                       Map<String, Object> explanation, Double propensity) {
     }
 }

@@ -53,10 +53,11 @@ public final class RecommendationService {
     private final double diversity;
     private final Set<String> blocked;
     private final AnnCandidates annCandidates;
+    private final Exploration exploration;
 
     public RecommendationService(ServingModels models, LiveFeatures features, Trending trending, Catalogue catalogue,
                                  ImpressionLogger impressions, ApiMetrics metrics, int candidateCount,
-                                 int rerankHead, double diversity, Set<String> blocked) {
+                                 int rerankHead, double diversity, Set<String> blocked, Exploration exploration) {
         this.models = models;
         this.features = features;
         this.trending = trending;
@@ -68,6 +69,7 @@ public final class RecommendationService {
         this.diversity = diversity;
         this.blocked = Set.copyOf(blocked);
         this.annCandidates = new AnnCandidates(ANN_CACHE_USERS, metrics);
+        this.exploration = exploration;
     }
 
     public Recommendation recommend(Query query) {
@@ -204,7 +206,8 @@ public final class RecommendationService {
         perStage.put("rerank", head);
         timer.observeDuration();
 
-        int[] chosen = diversify(finalScores, categories, query.k());
+        Exploration.Shown shown = exploration.apply(diversify(finalScores, categories, query.k()));
+        int[] chosen = shown.order();
         if (ServingModels.CONTROL.equals(assignment.arm())) {
             metrics.drift.record(bundle, columns, chosen);
         }
@@ -219,7 +222,8 @@ public final class RecommendationService {
             items.add(new Recommendation.Item(candidates.get(i), finalScores[i], position + 1, sources[i],
                     categories[i], query.explain() ? explain(bundle, rowsOfUser.row(itemOnly[i], userCategories[i],
                     categories[i], retrievalScores[i]), retrievalScores[i], gbdt[i],
-                    rerank == null ? Double.NaN : rerank[i], finalScores[i]) : null));
+                    rerank == null ? Double.NaN : rerank[i], finalScores[i]) : null,
+                    shown.propensities()[position]));
         }
         boolean degraded = !degradedReasons.isEmpty();
         Recommendation recommendation = new Recommendation(requestId, query.userId(), bundle.version(),

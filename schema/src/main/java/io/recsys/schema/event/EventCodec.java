@@ -31,7 +31,7 @@ public final class EventCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("v", "event_id", "type", "request_id", "user_id", "item_id",
-            "position", "surface", "model_version", "arm", "event_time");
+            "position", "surface", "model_version", "arm", "event_time", "propensity");
 
     private EventCodec() {
     }
@@ -56,6 +56,9 @@ public final class EventCodec {
             writeIfPresent(json, "surface", event.surface());
             writeIfPresent(json, "model_version", event.modelVersion());
             writeIfPresent(json, "arm", event.experimentArm());
+            if (event.propensity() != null) {
+                json.writeNumberField("propensity", event.propensity());
+            }
             json.writeStringField("event_time", Instant.ofEpochMilli(event.eventTime()).toString());
             json.writeEndObject();
         } catch (IOException e) {
@@ -127,14 +130,26 @@ public final class EventCodec {
                     throw new FieldException(RejectReason.MISSING_FIELD, "an impression needs 'surface'");
                 }
                 int position = requiredPosition(node);
-                return Decoded.ok(Event.impression(eventId, requestId, userId, itemId, position, surface,
-                        modelVersion, arm, eventTime));
+                Event impression = Event.impression(eventId, requestId, userId, itemId, position, surface,
+                        modelVersion, arm, eventTime);
+                JsonNode propensity = node.get("propensity");
+                if (propensity != null && !propensity.isNull()) {
+                    if (!propensity.isNumber() || !(propensity.doubleValue() > 0 && propensity.doubleValue() <= 1)) {
+                        throw new FieldException(RejectReason.INVALID_FIELD,
+                                "'propensity' must be a probability in (0, 1], got " + propensity);
+                    }
+                    impression = impression.withPropensity(propensity.doubleValue());
+                }
+                return Decoded.ok(impression);
             }
-            if (node.has("position")) {
-                throw new FieldException(RejectReason.INVALID_FIELD, "'position' belongs to impressions only");
+            for (String impressionOnly : new String[]{"position", "propensity"}) {
+                if (node.has(impressionOnly)) {
+                    throw new FieldException(RejectReason.INVALID_FIELD, "'" + impressionOnly
+                            + "' belongs to impressions only");
+                }
             }
             return Decoded.ok(new Event(eventId, type, requestId, userId, itemId, 0, surface, modelVersion, arm,
-                    eventTime));
+                    eventTime, null));
         } catch (FieldException e) {
             return Decoded.rejected(e.reason, e.getMessage());
         }

@@ -66,6 +66,29 @@ class EventCodecTest {
     }
 
     @Test
+    void anExploredImpressionCarriesItsPropensityThroughEncodeAndDecode() {
+        Event explored = decode(IMPRESSION).event().withPropensity(0.125);
+
+        Event decoded = decode(EventCodec.encode(explored)).event();
+
+        assertThat(decoded).isEqualTo(explored);
+        assertThat(decoded.propensity()).isEqualTo(0.125);
+        assertThat(decode(IMPRESSION).event().propensity()).as("v1 impressions without one still decode").isNull();
+        assertThat(EventCodec.encode(decode(IMPRESSION).event())).doesNotContain("propensity");
+    }
+
+    @Test
+    void aPropensityOutsideZeroToOneOrOnFeedbackIsRefused() {
+        for (String bad : new String[]{"0", "1.5", "-0.1", "\"half\""}) {
+            String impression = IMPRESSION.replace("\"position\":", "\"propensity\":" + bad + ",\"position\":");
+            assertThat(decode(impression).rejection().reason()).as(bad).isEqualTo(RejectReason.INVALID_FIELD);
+        }
+        String click = "{\"v\":1,\"event_id\":\"c1\",\"type\":\"click\",\"user_id\":\"u1\",\"item_id\":\"i1\","
+                + "\"event_time\":\"2024-05-31T23:59:00Z\",\"propensity\":0.5}";
+        assertThat(decode(click).rejection().detail()).contains("belongs to impressions only");
+    }
+
+    @Test
     void feedbackMustNotCarryAPosition() {
         String click = IMPRESSION.replace("\"impression\"", "\"click\"");
         assertThat(decode(click).rejection().reason()).isEqualTo(RejectReason.INVALID_FIELD);
