@@ -106,6 +106,21 @@ public final class Simulator {
         return react(requestId, user, shown, time);
     }
 
+    /**
+     * The probability that the user clicks the item shown at the position at that time: the truth an estimate of a
+     * ranking's clicks can be checked against. 0 for a user or item the simulator did not make.
+     */
+    public double clickProbability(String userId, String itemId, int position, long time) {
+        int user = index(userId, "u", config.users());
+        int item = index(itemId, "i", config.items());
+        return user < 0 || item < 0 ? 0 : clickProbability(user, item, position, time);
+    }
+
+    private double clickProbability(int user, int item, int position, long time) {
+        return Math.min(0.95, itemQuality[item] * userTaste[user][itemCategory[item]] * positionBias(position)
+                * trend(item, time));
+    }
+
     /** The user's reactions to the list, position by position; an unknown item (-1) keeps its place unanswered. */
     private List<Event> react(String requestId, int user, List<Integer> shown, long time) {
         List<Event> events = new ArrayList<>();
@@ -115,8 +130,7 @@ public final class Simulator {
                 continue;
             }
             int position = p + 1;
-            double pClick = Math.min(0.95, itemQuality[item] * userTaste[user][itemCategory[item]]
-                    * positionBias(position) * trend(item, time));
+            double pClick = clickProbability(user, item, position, time);
             long reactionTime = time + 1_000 + random.nextInt(20_000);
             if (random.nextDouble() < pClick) {
                 events.add(Event.feedback(requestId + "-c" + position, EventType.CLICK, requestId, userId(user),
