@@ -1,0 +1,123 @@
+package io.recsys.models.evaluation.trivago;
+
+import io.recsys.datasets.TrivagoRow;
+import io.recsys.schema.session.InteractionHistory;
+import io.recsys.schema.session.ItemClicks;
+import io.recsys.schema.session.ListPrices;
+
+import java.util.List;
+
+/**
+ * One feature row per hotel of a clickout's list, from the replayed state as of the clickout's instant. Values a
+ * hotel does not have (time since a touch that never happened) are NaN, which XGBoost reads as missing.
+ */
+public final class ClickoutFeatures {
+
+    public static final String DISPLAY_POSITION = "display_position";
+    public static final String PRICE = "price";
+    public static final String PRICE_RANK = "price_rank";
+    public static final String PRICE_OVER_MIN = "price_over_min";
+    public static final String ITEM_IMPRESSIONS = "item_impressions";
+    public static final String ITEM_CTR = "item_ctr";
+    public static final String ITEM_DEBIASED_CTR = "item_debiased_ctr";
+    public static final String ITEM_PLATFORM_CTR = "item_platform_ctr";
+    public static final String CTR_RANK = "ctr_rank_in_list";
+    public static final String CTR_OVER_BEST = "ctr_over_list_best";
+    public static final String SESSION_TOUCHES = "session_touches";
+    public static final String SESSION_CLICKOUTS = "session_clickouts";
+    public static final String SESSION_SECONDS_SINCE = "session_seconds_since_touch";
+    public static final String SESSION_STEPS_SINCE = "session_steps_since_touch";
+    public static final String SESSION_LAST_TOUCHED = "session_last_touched";
+    public static final String USER_TOUCHES = "user_touches";
+    public static final String USER_CLICKOUTS = "user_clickouts";
+    public static final String SESSION_FILTERS = "session_filters";
+    public static final String SESSION_SEARCHES = "session_searches";
+    public static final String SESSION_SORT_CHANGES = "session_sort_changes";
+    public static final String LIST_SIZE = "list_size";
+
+    /** Every feature, in column order. */
+    public static final List<String> NAMES = List.of(DISPLAY_POSITION, PRICE, PRICE_RANK, PRICE_OVER_MIN,
+            ITEM_IMPRESSIONS, ITEM_CTR, ITEM_DEBIASED_CTR, ITEM_PLATFORM_CTR, CTR_RANK, CTR_OVER_BEST,
+            SESSION_TOUCHES, SESSION_CLICKOUTS, SESSION_SECONDS_SINCE, SESSION_STEPS_SINCE, SESSION_LAST_TOUCHED,
+            USER_TOUCHES, USER_CLICKOUTS, SESSION_FILTERS, SESSION_SEARCHES, SESSION_SORT_CHANGES, LIST_SIZE);
+
+    /** The features that place a hotel relative to the rest of its list. */
+    public static final List<String> LIST_RELATIVE = List.of(PRICE_RANK, PRICE_OVER_MIN, CTR_RANK, CTR_OVER_BEST);
+
+    private ClickoutFeatures() {
+    }
+
+    public static int column(String name) {
+        int column = NAMES.indexOf(name);
+        if (column < 0) {
+            throw new IllegalArgumentException("unknown trivago feature '" + name + "'; known: " + NAMES);
+        }
+        return column;
+    }
+
+    /** {@code rows[hotel][feature]} for the clickout's list, in display order. */
+    public static double[][] of(TrivagoRow clickout, ReplayState state) {
+        List<String> hotels = clickout.impressions();
+        InteractionHistory session = state.session(clickout.sessionId());
+        InteractionHistory user = state.user(clickout.userId());
+        double[] priceRanks = ListPrices.ranks(clickout.prices());
+        double[] priceOverMin = ListPrices.overMinimum(clickout.prices());
+        double[] ctr = new double[hotels.size()];
+        for (int i = 0; i < ctr.length; i++) {
+            ctr[i] = state.item(hotels.get(i)).ctr();
+        }
+        double[] ctrRanks = descendingRanks(ctr);
+        double bestCtr = max(ctr);
+        double[][] rows = new double[hotels.size()][NAMES.size()];
+        for (int i = 0; i < rows.length; i++) {
+            String hotel = hotels.get(i);
+            ItemClicks clicks = state.item(hotel);
+            double[] row = rows[i];
+            row[0] = i + 1;
+            row[1] = clickout.prices().get(i);
+            row[2] = priceRanks[i];
+            row[3] = priceOverMin[i];
+            row[4] = clicks.impressions();
+            row[5] = ctr[i];
+            row[6] = clicks.debiasedCtr();
+            row[7] = state.itemOnPlatform(hotel, clickout.platform()).ctr();
+            row[8] = ctrRanks[i];
+            row[9] = ctr[i] / bestCtr;
+            row[10] = session.touches(hotel);
+            row[11] = session.clickouts(hotel);
+            row[12] = session.timeSinceLastTouch(hotel, clickout.timestamp());
+            row[13] = session.actionsSinceLastTouch(hotel);
+            row[14] = session.isLastTouched(hotel) ? 1 : 0;
+            row[15] = user.touches(hotel);
+            row[16] = user.clickouts(hotel);
+            row[17] = session.filterSelections();
+            row[18] = session.searches();
+            row[19] = session.sortChanges();
+            row[20] = hotels.size();
+        }
+        return rows;
+    }
+
+    /** 1 for the largest value; equal values share the mean of their ranks. */
+    static double[] descendingRanks(double[] values) {
+        double[] ranks = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            int larger = 0;
+            int equal = 0;
+            for (double value : values) {
+                larger += value > values[i] ? 1 : 0;
+                equal += value == values[i] ? 1 : 0;
+            }
+            ranks[i] = larger + (equal + 1) / 2.0;
+        }
+        return ranks;
+    }
+
+    private static double max(double[] values) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double value : values) {
+            max = Math.max(max, value);
+        }
+        return max;
+    }
+}
