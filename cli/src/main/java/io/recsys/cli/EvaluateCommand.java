@@ -150,7 +150,8 @@ final class EvaluateCommand implements Runnable {
                 throw new IllegalArgumentException("--test-from must be an ISO-8601 instant such as"
                         + " 2018-11-07T18:00:00Z, got '" + testFrom + "'");
             }
-            EvaluationResult result = TrivagoEvaluation.run(path, new TrivagoEvaluation.Settings(from, 1L));
+            EvaluationResult result = TrivagoEvaluation.run(path, TrivagoEvaluation.Settings.defaults(from),
+                    System.err::println);
             ReportWriter.write(result, out);
             System.out.println(Files.readString(out.resolve("metrics.json")));
             System.err.println("wrote " + out.resolve("metrics.json") + " and " + out.resolve("report.html"));
