@@ -17,6 +17,7 @@ public final class ItemClicks implements Serializable {
 
     private long impressions;
     private long clicks;
+    private long interactions;
     private double expectedClicks;
 
     /** The hotel was shown at a position where an average hotel is clicked {@code positionClickRate} of the time. */
@@ -27,6 +28,15 @@ public final class ItemClicks implements Serializable {
 
     public void clicked() {
         clicks++;
+    }
+
+    /** Someone looked at the hotel (images, info, rating, deals) or searched for it, short of a clickout. */
+    public void interacted() {
+        interactions++;
+    }
+
+    public long interactions() {
+        return interactions;
     }
 
     public long impressions() {
@@ -54,6 +64,7 @@ public final class ItemClicks implements Serializable {
         ItemClicks copy = new ItemClicks();
         copy.impressions = impressions;
         copy.clicks = clicks;
+        copy.interactions = interactions;
         copy.expectedClicks = expectedClicks;
         return copy;
     }

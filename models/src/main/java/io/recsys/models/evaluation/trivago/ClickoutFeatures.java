@@ -34,12 +34,28 @@ public final class ClickoutFeatures {
     public static final String SESSION_SEARCHES = "session_searches";
     public static final String SESSION_SORT_CHANGES = "session_sort_changes";
     public static final String LIST_SIZE = "list_size";
+    public static final String ITEM_INTERACTIONS = "item_interactions";
+    public static final String SESSION_TIMES_SHOWN = "session_times_shown";
+    public static final String SESSION_LAST_SHOWN_POSITION = "session_last_shown_position";
+    public static final String SESSION_LAST_CLICKOUT = "session_last_clickout";
+    public static final String SESSION_ACTIONS = "session_actions";
+    public static final String SESSION_SECONDS_SINCE_ANY = "session_seconds_since_last_action";
+    public static final String SORTED_BY_PRICE = "sorted_by_price";
+    public static final String SORTED_BY_DISTANCE_OR_RATING = "sorted_by_distance_or_rating";
+    public static final String FILTERS_ACTIVE = "filters_active";
 
     /** Every feature, in column order. */
     public static final List<String> NAMES = List.of(DISPLAY_POSITION, PRICE, PRICE_RANK, PRICE_OVER_MIN,
             ITEM_IMPRESSIONS, ITEM_CTR, ITEM_DEBIASED_CTR, ITEM_PLATFORM_CTR, CTR_RANK, CTR_OVER_BEST,
             SESSION_TOUCHES, SESSION_CLICKOUTS, SESSION_SECONDS_SINCE, SESSION_STEPS_SINCE, SESSION_LAST_TOUCHED,
-            USER_TOUCHES, USER_CLICKOUTS, SESSION_FILTERS, SESSION_SEARCHES, SESSION_SORT_CHANGES, LIST_SIZE);
+            USER_TOUCHES, USER_CLICKOUTS, SESSION_FILTERS, SESSION_SEARCHES, SESSION_SORT_CHANGES, LIST_SIZE,
+            ITEM_INTERACTIONS, SESSION_TIMES_SHOWN, SESSION_LAST_SHOWN_POSITION, SESSION_LAST_CLICKOUT,
+            SESSION_ACTIONS, SESSION_SECONDS_SINCE_ANY, SORTED_BY_PRICE, SORTED_BY_DISTANCE_OR_RATING,
+            FILTERS_ACTIVE);
+
+    /** The active filters of a clickout that reorder its list away from trivago's recommendation. */
+    private static final List<String> SORTS_BY_DISTANCE_OR_RATING = List.of("Sort By Distance", "Focus on Distance",
+            "Sort By Rating", "Focus on Rating");
 
     /** The features that place a hotel relative to the rest of its list. */
     public static final List<String> LIST_RELATIVE = List.of(PRICE_RANK, PRICE_OVER_MIN, CTR_RANK, CTR_OVER_BEST);
@@ -68,6 +84,9 @@ public final class ClickoutFeatures {
         }
         double[] ctrRanks = descendingRanks(ctr);
         double bestCtr = max(ctr);
+        double sortedByPrice = clickout.filters().contains("Sort by Price") ? 1 : 0;
+        double sortedByDistanceOrRating = clickout.filters().stream().anyMatch(SORTS_BY_DISTANCE_OR_RATING::contains)
+                ? 1 : 0;
         double[][] rows = new double[hotels.size()][NAMES.size()];
         for (int i = 0; i < rows.length; i++) {
             String hotel = hotels.get(i);
@@ -94,6 +113,15 @@ public final class ClickoutFeatures {
             row[18] = session.searches();
             row[19] = session.sortChanges();
             row[20] = hotels.size();
+            row[21] = clicks.interactions();
+            row[22] = session.timesShown(hotel);
+            row[23] = session.lastShownPosition(hotel);
+            row[24] = session.isLastClickout(hotel) ? 1 : 0;
+            row[25] = session.actions();
+            row[26] = session.timeSinceLastAction(clickout.timestamp());
+            row[27] = sortedByPrice;
+            row[28] = sortedByDistanceOrRating;
+            row[29] = clickout.filters().size();
         }
         return rows;
     }

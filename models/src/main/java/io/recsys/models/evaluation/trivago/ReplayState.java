@@ -31,8 +31,13 @@ public final class ReplayState {
         users.computeIfAbsent(row.userId(), u -> new InteractionHistory())
                 .record(row.action(), row.reference(), row.timestamp());
         if (!row.isClickout()) {
+            if (row.action().touchesItem()) {
+                items.computeIfAbsent(row.reference(), h -> new ItemClicks()).interacted();
+            }
             return;
         }
+        sessions.get(row.sessionId()).recordShown(row.impressions());
+        users.get(row.userId()).recordShown(row.impressions());
         for (int i = 0; i < row.impressions().size(); i++) {
             double rate = positions.rate(i + 1);
             items.computeIfAbsent(row.impressions().get(i), h -> new ItemClicks()).shown(rate);
