@@ -34,6 +34,25 @@ class SessionStateTest {
     }
 
     @Test
+    void aHistoryRemembersTheListsItWasShownAndItsLatestClickout() {
+        InteractionHistory session = new InteractionHistory();
+        session.recordShown(List.of("A", "B", "C"));
+        session.record(SessionAction.CLICKOUT, "B", 100);
+        session.recordShown(List.of("C", "A"));
+        session.record(SessionAction.CLICKOUT, "C", 160);
+        session.record(SessionAction.INTERACTION_IMAGE, "A", 170);
+
+        assertThat(session.timesShown("A")).isEqualTo(2);
+        assertThat(session.lastShownPosition("A")).isEqualTo(2);
+        assertThat(session.lastShownPosition("D")).isNaN();
+        assertThat(session.isLastClickout("C")).isTrue();
+        assertThat(session.isLastClickout("B")).isFalse();
+        assertThat(session.isLastTouched("A")).isTrue();
+        assertThat(session.timeSinceLastAction(200)).isEqualTo(30);
+        assertThat(new InteractionHistory().timeSinceLastAction(200)).isNaN();
+    }
+
+    @Test
     void anUntouchedHotelHasNoRecency() {
         InteractionHistory session = new InteractionHistory();
         session.record(SessionAction.SEARCH_DESTINATION, "Berlin", 100);
@@ -76,9 +95,11 @@ class SessionStateTest {
             topHotel.clicked();
             lowHotel.clicked();
         }
+        topHotel.interacted();
 
         assertThat(topHotel.ctr()).isEqualTo(lowHotel.ctr()).isCloseTo(3.0 / 60, within(1e-12));
         assertThat(topHotel.debiasedCtr()).isCloseTo(3.0 / 9, within(1e-12));
+        assertThat(topHotel.copy().interactions()).isEqualTo(1);
         assertThat(lowHotel.debiasedCtr()).isCloseTo(3.0 / 1.4, within(1e-12));
     }
 

@@ -43,6 +43,8 @@ public final class ClickoutFeatures {
     public static final String SORTED_BY_PRICE = "sorted_by_price";
     public static final String SORTED_BY_DISTANCE_OR_RATING = "sorted_by_distance_or_rating";
     public static final String FILTERS_ACTIVE = "filters_active";
+    public static final String OFFSET_FROM_LAST_TOUCHED = "offset_from_last_touched";
+    public static final String OFFSET_FROM_LATEST_TOUCHED_SHOWN = "offset_from_latest_touched_shown";
 
     /** Every feature, in column order. */
     public static final List<String> NAMES = List.of(DISPLAY_POSITION, PRICE, PRICE_RANK, PRICE_OVER_MIN,
@@ -51,14 +53,15 @@ public final class ClickoutFeatures {
             USER_TOUCHES, USER_CLICKOUTS, SESSION_FILTERS, SESSION_SEARCHES, SESSION_SORT_CHANGES, LIST_SIZE,
             ITEM_INTERACTIONS, SESSION_TIMES_SHOWN, SESSION_LAST_SHOWN_POSITION, SESSION_LAST_CLICKOUT,
             SESSION_ACTIONS, SESSION_SECONDS_SINCE_ANY, SORTED_BY_PRICE, SORTED_BY_DISTANCE_OR_RATING,
-            FILTERS_ACTIVE);
+            FILTERS_ACTIVE, OFFSET_FROM_LAST_TOUCHED, OFFSET_FROM_LATEST_TOUCHED_SHOWN);
 
     /** The active filters of a clickout that reorder its list away from trivago's recommendation. */
     private static final List<String> SORTS_BY_DISTANCE_OR_RATING = List.of("Sort By Distance", "Focus on Distance",
             "Sort By Rating", "Focus on Rating");
 
     /** The features that place a hotel relative to the rest of its list. */
-    public static final List<String> LIST_RELATIVE = List.of(PRICE_RANK, PRICE_OVER_MIN, CTR_RANK, CTR_OVER_BEST);
+    public static final List<String> LIST_RELATIVE = List.of(PRICE_RANK, PRICE_OVER_MIN, CTR_RANK, CTR_OVER_BEST,
+            OFFSET_FROM_LAST_TOUCHED, OFFSET_FROM_LATEST_TOUCHED_SHOWN);
 
     private ClickoutFeatures() {
     }
@@ -87,6 +90,9 @@ public final class ClickoutFeatures {
         double sortedByPrice = clickout.filters().contains("Sort by Price") ? 1 : 0;
         double sortedByDistanceOrRating = clickout.filters().stream().anyMatch(SORTS_BY_DISTANCE_OR_RATING::contains)
                 ? 1 : 0;
+        // Users scroll on from the hotel they looked at last: the hotels next to it in the list are likelier picks.
+        int lastTouchedIndex = session.lastTouched() == null ? -1 : hotels.indexOf(session.lastTouched());
+        int latestTouchedShown = latestTouched(hotels, session);
         double[][] rows = new double[hotels.size()][NAMES.size()];
         for (int i = 0; i < rows.length; i++) {
             String hotel = hotels.get(i);
@@ -122,8 +128,24 @@ public final class ClickoutFeatures {
             row[27] = sortedByPrice;
             row[28] = sortedByDistanceOrRating;
             row[29] = clickout.filters().size();
+            row[30] = lastTouchedIndex < 0 ? Double.NaN : i - lastTouchedIndex;
+            row[31] = latestTouchedShown < 0 ? Double.NaN : i - latestTouchedShown;
         }
         return rows;
+    }
+
+    /** The index of the list's hotel the session touched most recently, or -1 when it touched none of them. */
+    private static int latestTouched(List<String> hotels, InteractionHistory session) {
+        int latest = -1;
+        double fewestActionsSince = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < hotels.size(); i++) {
+            double actionsSince = session.actionsSinceLastTouch(hotels.get(i));
+            if (actionsSince < fewestActionsSince) {
+                fewestActionsSince = actionsSince;
+                latest = i;
+            }
+        }
+        return latest;
     }
 
     /** 1 for the largest value; equal values share the mean of their ranks. */

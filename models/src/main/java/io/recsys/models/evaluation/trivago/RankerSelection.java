@@ -16,9 +16,13 @@ import java.util.Map;
  */
 public final class RankerSelection {
 
-    /** Booster settings shared by every candidate; not tuned beyond the objective and the feature set. */
+    /**
+     * Booster settings shared by every candidate, picked on the validation part of the sample: depth 2-4 scored
+     * alike (validation AUC 0.840-0.843 with the display position), depth 6 lower (0.838) and 8 lower still
+     * (0.827), as ~4,000 training lists support only shallow interactions.
+     */
     static ListRanker.Params params(ListRanker.Objective objective, long seed) {
-        return new ListRanker.Params(objective, 300, 0.05, 6, 1.0, 0.8, 0.8, seed);
+        return new ListRanker.Params(objective, 500, 0.05, 3, 1.0, 0.8, 0.8, seed);
     }
 
     /** One trained candidate and how it did on validation. */

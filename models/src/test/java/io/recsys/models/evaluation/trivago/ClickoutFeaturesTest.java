@@ -69,6 +69,36 @@ class ClickoutFeaturesTest {
     }
 
     @Test
+    void offsetsCountDisplayPlacesFromTheHotelTheSessionTouchedLast() {
+        ClickoutList list = ReplayedLists.replay(List.of(
+                touch("s1", 100, 1, SessionAction.INTERACTION_IMAGE, "C"),
+                touch("s1", 110, 2, SessionAction.INTERACTION_IMAGE, "Z"),
+                clickout("s1", 200, 3, "D", "A", "B", "C", "D")), 0).lists().get(0);
+
+        assertThat(list.column(ClickoutFeatures.column(ClickoutFeatures.OFFSET_FROM_LAST_TOUCHED)))
+                .as("Z, touched last, is not in the list").containsOnly(Double.NaN);
+        assertThat(list.column(ClickoutFeatures.column(ClickoutFeatures.OFFSET_FROM_LATEST_TOUCHED_SHOWN)))
+                .containsExactly(-2, -1, 0, 1);
+    }
+
+    @Test
+    void theSessionsEarlierListsAndTheClickoutsSortOrderAreFeatures() {
+        ClickoutList list = ReplayedLists.replay(List.of(
+                clickout("s1", 100, 1, "B", "A", "B"),
+                new TrivagoRow("user-s1", "s1", 200, 2, SessionAction.CLICKOUT, "A", "DE", "Berlin", "desktop",
+                        List.of("Sort by Price", "Pool"), List.of("B", "A"), List.of(50, 60))), 0).lists().get(1);
+
+        assertThat(list.column(ClickoutFeatures.column(ClickoutFeatures.SESSION_LAST_SHOWN_POSITION)))
+                .containsExactly(2, 1);
+        assertThat(list.column(ClickoutFeatures.column(ClickoutFeatures.SESSION_LAST_CLICKOUT)))
+                .containsExactly(1, 0);
+        assertThat(list.column(ClickoutFeatures.column(ClickoutFeatures.SORTED_BY_PRICE))).containsOnly(1.0);
+        assertThat(list.column(ClickoutFeatures.column(ClickoutFeatures.FILTERS_ACTIVE))).containsOnly(2.0);
+        assertThat(list.column(ClickoutFeatures.column(ClickoutFeatures.SESSION_SECONDS_SINCE_ANY)))
+                .containsOnly(100.0);
+    }
+
+    @Test
     void anUnknownFeatureNameListsTheKnownOnes() {
         assertThatThrownBy(() -> ClickoutFeatures.column("stars")).hasMessageContaining("display_position");
     }
