@@ -84,7 +84,8 @@ public final class TrivagoEvaluation {
         notes.put("system_without_display_position", withoutPosition.choice().summary());
         notes.put("validation, with display position", RankerSelection.table(withPosition.choice()));
         notes.put("validation, without display position", RankerSelection.table(withoutPosition.choice()));
-        notes.put("booster", RankerSelection.params(ListRanker.Objective.PAIRWISE, settings.seed()));
+        notes.put("booster of the system", RankerSelection.params(withPosition.choice().model().objective(),
+                settings.seed()));
         return new EvaluationResult("trivago", withPosition.test(), baselines,
                 Map.of("system", scoreSample(withPosition.scorer(), test)),
                 withPosition.ranker() == null ? Map.of() : withPosition.ranker().importance(), notes);
