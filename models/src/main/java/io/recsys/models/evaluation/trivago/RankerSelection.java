@@ -5,6 +5,7 @@ import io.recsys.models.ranking.ListRanker;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -113,6 +114,6 @@ public final class RankerSelection {
     }
 
     private static String format(double value) {
-        return String.format(java.util.Locale.ROOT, "%.4f", value);
+        return String.format(Locale.ROOT, "%.4f", value);
     }
 }
