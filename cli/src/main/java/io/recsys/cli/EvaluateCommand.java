@@ -9,6 +9,7 @@ import io.recsys.models.evaluation.ReportWriter;
 import io.recsys.models.evaluation.movielens.MovieLensEvaluation;
 import io.recsys.models.retrieval.HnswIndex;
 import io.recsys.models.evaluation.mind.MindEvaluation;
+import io.recsys.models.evaluation.trivago.TrivagoEvaluation;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.store.FeatureStores;
 import io.recsys.store.JdbcFeatureStore;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -29,7 +31,7 @@ import java.util.concurrent.Callable;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Offline evaluation on public data: the system beside its baselines, as OUT/metrics.json and"
                 + " OUT/report.html.",
-        subcommands = {EvaluateCommand.Mind.class, EvaluateCommand.MovieLens.class})
+        subcommands = {EvaluateCommand.Mind.class, EvaluateCommand.MovieLens.class, EvaluateCommand.Trivago.class})
 final class EvaluateCommand implements Runnable {
 
     @Spec
@@ -117,6 +119,39 @@ final class EvaluateCommand implements Runnable {
             MovieLensEvaluation evaluation = new MovieLensEvaluation(
                     items -> HnswIndex.build(items, HnswIndex.Params.defaults()));
             EvaluationResult result = evaluation.run(path, line -> System.err.println(line));
+            ReportWriter.write(result, out);
+            System.out.println(Files.readString(out.resolve("metrics.json")));
+            System.err.println("wrote " + out.resolve("metrics.json") + " and " + out.resolve("report.html"));
+            return 0;
+        }
+    }
+
+    @Command(name = "trivago", mixinStandardHelpOptions = true,
+            description = "Replay trivago's session log in time order, train on the lists before --test-from, score"
+                    + " each later clickout's list with features as of its own time.")
+    static final class Trivago implements Callable<Integer> {
+
+        @Option(names = "--path", required = true, description = "trivago directory (sessions.csv).")
+        Path path;
+
+        @Option(names = "--test-from", required = true, description = "First instant of the test part, ISO-8601"
+                + " (e.g. 2018-11-07T18:00:00Z).")
+        String testFrom;
+
+        @Option(names = "--out", required = true, description = "Directory for metrics.json and report.html.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Instant from;
+            try {
+                from = Instant.parse(testFrom);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("--test-from must be an ISO-8601 instant such as"
+                        + " 2018-11-07T18:00:00Z, got '" + testFrom + "'");
+            }
+            EvaluationResult result = TrivagoEvaluation.run(path, TrivagoEvaluation.Settings.defaults(from),
+                    System.err::println);
             ReportWriter.write(result, out);
             System.out.println(Files.readString(out.resolve("metrics.json")));
             System.err.println("wrote " + out.resolve("metrics.json") + " and " + out.resolve("report.html"));

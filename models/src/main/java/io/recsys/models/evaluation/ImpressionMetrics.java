@@ -67,7 +67,7 @@ public final class ImpressionMetrics {
     }
 
     /** Probability that a clicked item outscores a non-clicked one, ties counting one half. */
-    static double auc(double[] scores, boolean[] clicked) {
+    public static double auc(double[] scores, boolean[] clicked) {
         double wins = 0;
         long pairs = 0;
         for (int i = 0; i < scores.length; i++) {

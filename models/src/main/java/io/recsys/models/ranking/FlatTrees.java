@@ -126,26 +126,12 @@ final class FlatTrees {
         if (n == 0) {
             return new double[0];
         }
-        float[][] columns = new float[rows[0].length][n];
-        for (int r = 0; r < n; r++) {
-            double[] row = rows[r];
-            for (int c = 0; c < row.length; c++) {
-                columns[c][r] = (float) row[c];
-            }
-        }
-        return score(columns, n);
+        return score(transpose(rows), n);
     }
 
     /** The click probability of each of {@code n} rows given as columns, {@code columns[feature][row]}. */
     double[] score(float[][] columns, int n) {
-        double[][] margins = new double[classes][n];
-        for (int t = 0; t < roots.length; t++) {
-            double[] margin = margins[treeClass[t]];
-            int root = roots[t];
-            for (int r = 0; r < n; r++) {
-                margin[r] += leaf[walk(root, columns, r)];
-            }
-        }
+        double[][] margins = margins(columns, n);
         double[] scores = new double[n];
         for (int r = 0; r < n; r++) {
             double max = Double.NEGATIVE_INFINITY;
@@ -159,6 +145,45 @@ final class FlatTrees {
             scores[r] = Math.exp(margins[clickClass][r] - max) / sum;
         }
         return scores;
+    }
+
+    /**
+     * The summed leaf values of a booster with one output (a ranking or a binary objective), per row: what
+     * XGBoost's {@code predict(…, outputMargin = true)} returns less the constant base score, which no order
+     * within a list depends on.
+     */
+    double[] margin(double[][] rows) {
+        if (classes != 1) {
+            throw new IllegalStateException("a booster of " + classes + " outputs has no single margin");
+        }
+        int n = rows.length;
+        if (n == 0) {
+            return new double[0];
+        }
+        return margins(transpose(rows), n)[0];
+    }
+
+    private double[][] margins(float[][] columns, int n) {
+        double[][] margins = new double[classes][n];
+        for (int t = 0; t < roots.length; t++) {
+            double[] margin = margins[treeClass[t]];
+            int root = roots[t];
+            for (int r = 0; r < n; r++) {
+                margin[r] += leaf[walk(root, columns, r)];
+            }
+        }
+        return margins;
+    }
+
+    private static float[][] transpose(double[][] rows) {
+        float[][] columns = new float[rows[0].length][rows.length];
+        for (int r = 0; r < rows.length; r++) {
+            double[] row = rows[r];
+            for (int c = 0; c < row.length; c++) {
+                columns[c][r] = (float) row[c];
+            }
+        }
+        return columns;
     }
 
     /**

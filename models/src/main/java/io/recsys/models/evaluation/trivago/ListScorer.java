@@ -1,0 +1,8 @@
+package io.recsys.models.evaluation.trivago;
+
+/** Scores the hotels of one list, higher first. */
+@FunctionalInterface
+public interface ListScorer {
+
+    double[] score(ClickoutList list);
+}
