@@ -15,6 +15,7 @@ import io.recsys.models.retrieval.ItemEmbeddings;
 import io.recsys.models.evaluation.ImpressionMetrics;
 import io.recsys.models.training.ImpressionGroup;
 import io.recsys.models.training.PointInTimeJoin.LabeledGroup;
+import io.recsys.models.training.GbdtShapeChoice;
 import io.recsys.models.training.RankingTrainer;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.Counters;
@@ -259,18 +260,6 @@ final class ApiBenchCommand implements Callable<Integer> {
         store.write(List.of(), interactions, List.of());
     }
 
-    /**
-     * GBDT shapes tried for the bench bundle, the default first. The API walks every tree for every candidate, so
-     * the bench serves the one with the fewest trees whose held-out AUC is within {@link #AUC_TOLERANCE} of the
-     * default's; all are recorded in the results.
-     */
-    private static final List<GbdtRanker.Params> GBDT_SHAPES = List.of(GbdtRanker.Params.DEFAULT,
-            new GbdtRanker.Params(100, 0.1, 2, 50.0, 0.8, 0.8, 1.0, 7L),
-            new GbdtRanker.Params(40, 0.2, 3, 50.0, 0.8, 0.8, 1.0, 7L),
-            new GbdtRanker.Params(20, 0.3, 3, 50.0, 0.8, 0.8, 1.0, 7L),
-            new GbdtRanker.Params(10, 0.5, 3, 50.0, 0.8, 0.8, 1.0, 7L));
-    private static final double AUC_TOLERANCE = 0.005;
-
     /** Trains (once per data dir) the bench bundle on synthetic lists and records how its GBDT shape was chosen. */
     private void writeBundle(Path bundles, FeatureRegistry registry, Map<String, Object> results) throws Exception {
         BundleRegistry bundleRegistry = new BundleRegistry(bundles);
@@ -291,25 +280,11 @@ final class ApiBenchCommand implements Callable<Integer> {
         List<String> names = RankingFeatures.all().names();
         List<LabeledGroup> groups = syntheticLists(random, names.size(), 300);
         List<LabeledGroup> heldOut = syntheticLists(random, names.size(), 1_000);
-        Map<String, Object> shapes = new LinkedHashMap<>();
-        GbdtRanker.Params chosen = GbdtRanker.Params.DEFAULT;
-        double defaultAuc = Double.NaN;
-        for (GbdtRanker.Params shape : GBDT_SHAPES) {
-            GbdtRanker gbdt = GbdtRanker.train(names, RankingTrainer.rows(groups), RankingTrainer.labels(groups),
-                    shape);
-            double auc = heldOutAuc(gbdt, heldOut);
-            defaultAuc = shape == GbdtRanker.Params.DEFAULT ? auc : defaultAuc;
-            shapes.put(shape.trees() + " rounds x 2 classes, depth " + shape.maxDepth() + ", eta " + shape.eta(),
-                    Map.of("trees", shape.trees() * 2, "held_out_auc", auc));
-            if (auc >= defaultAuc - AUC_TOLERANCE && shape.trees() < chosen.trees()) {
-                chosen = shape;
-            }
-        }
-        Map<String, Object> record = new LinkedHashMap<>();
+        // the API walks every tree for every candidate: serve the fewest trees within tolerance of the best
+        GbdtShapeChoice shapes = GbdtShapeChoice.choose(names, groups, heldOut);
+        GbdtRanker.Params chosen = shapes.chosen();
+        Map<String, Object> record = new LinkedHashMap<>(shapes.record());
         record.put("held_out", "1,000 synthetic lists of 20, mean per-list AUC");
-        record.put("shapes", shapes);
-        record.put("served", chosen.trees() + " rounds x 2 classes, depth " + chosen.maxDepth() + ", eta "
-                + chosen.eta());
         results.put("gbdt_choice", record);
         RankingTrainer.Models models = RankingTrainer.train(names, groups, chosen, FmReranker.Params.DEFAULT, 0.3);
         String version = "bench-" + chosen.trees() + "x" + chosen.maxDepth();
@@ -337,13 +312,6 @@ final class ApiBenchCommand implements Callable<Integer> {
         return groups;
     }
 
-    private static double heldOutAuc(GbdtRanker gbdt, List<LabeledGroup> lists) {
-        ImpressionMetrics metrics = new ImpressionMetrics();
-        for (LabeledGroup list : lists) {
-            metrics.add(gbdt.score(list.features()), list.group().clicked());
-        }
-        return metrics.summary().get(ImpressionMetrics.AUC);
-    }
 
     /**
      * One request per user, two at a time, before any measured run: the runs measure the steady state of a user

@@ -3,7 +3,6 @@ package io.recsys.cli;
 import io.recsys.models.bundle.ModelBundle;
 import io.recsys.models.evaluation.Progress;
 import io.recsys.models.ranking.FmReranker;
-import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.training.BundleTrainer;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.ItemAttributes;
@@ -49,7 +48,7 @@ final class EventLogTraining {
                       FeatureRegistry registry, Path bundles, String version, long from, long until,
                       Map<String, Object> extraMetrics, Progress progress) throws Exception {
         BundleTrainer.Trained trained = BundleTrainer.train(events, categories, from, until, store,
-                GbdtRanker.Params.DEFAULT, FmReranker.Params.DEFAULT, RERANK_SHARE, progress);
+                FmReranker.Params.DEFAULT, RERANK_SHARE, progress);
         Map<String, Object> description = new LinkedHashMap<>(extraMetrics);
         description.put("training_lists", trained.training().size());
         Path written = BundleTrainer.write(trained, bundles, version, "event-log", registry, RERANK_HEAD, from, until,

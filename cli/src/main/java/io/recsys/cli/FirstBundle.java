@@ -4,7 +4,6 @@ import io.recsys.jobs.features.FeedbackAttribution;
 import io.recsys.jobs.replay.EventPublisher;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.ranking.FmReranker;
-import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.training.BundleTrainer;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.ItemAttributes;
@@ -74,8 +73,8 @@ final class FirstBundle {
         }
         BundleTrainer.Trained trained;
         try (ModelProgress progress = new ModelProgress()) {
-            trained = BundleTrainer.train(history, categories, from, now, store, GbdtRanker.Params.DEFAULT,
-                    FmReranker.Params.DEFAULT, 0.25, progress);
+            trained = BundleTrainer.train(history, categories, from, now, store, FmReranker.Params.DEFAULT, 0.25,
+                    progress);
         }
         String version = "sim-" + Instant.ofEpochMilli(now).toString().replace(":", "").replace(".", "");
         BundleTrainer.write(trained, bundles, version, "simulator", registry, 100, from, now, Map.of());

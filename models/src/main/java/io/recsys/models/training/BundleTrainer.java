@@ -40,14 +40,31 @@ public final class BundleTrainer {
      */
     static final ImplicitAlsParams EVENT_LOG_ALS = new ImplicitAlsParams(32, 1.0, 5.0, 15, 42L);
 
-    /** The models trained, before they are written. */
+    /** The models trained, before they are written, and how the GBDT's shape was chosen. */
     public record Trained(RankingFeatures features, RankingTrainer.Models ranking, ImplicitAlsModel embeddings,
-                          RetrievalModel retrieval, List<LabeledGroup> training) {
+                          RetrievalModel retrieval, List<LabeledGroup> training, GbdtShapeChoice gbdtChoice) {
     }
+
+    /** Lists held out, the latest of the training range, to choose the GBDT's shape on. */
+    static final double HELD_OUT_SHARE = 0.2;
 
     private BundleTrainer() {
     }
 
+    /**
+     * Trains the bundle; the GBDT's shape is chosen on the latest {@link #HELD_OUT_SHARE} of the lists
+     * ({@link GbdtShapeChoice}), then the GBDT and the reranker are trained on all of them.
+     */
+    public static Trained train(List<Event> events, Map<String, String> itemCategories, long from, long until,
+                                OfflineStore store, FmReranker.Params reranker, double rerankShare,
+                                Progress progress) {
+        return train(events, itemCategories, from, until, store, null, reranker, rerankShare, progress);
+    }
+
+    /**
+     * Trains the bundle with the GBDT's shape given (an evaluation that fixes its settings), or chosen on held-out
+     * lists when {@code gbdt} is null.
+     */
     public static Trained train(List<Event> events, Map<String, String> itemCategories, long from, long until,
                                 OfflineStore store, GbdtRanker.Params gbdt, FmReranker.Params reranker,
                                 double rerankShare, Progress progress) {
@@ -76,15 +93,24 @@ public final class BundleTrainer {
         progress.stage("join training lists", groups.size());
         List<LabeledGroup> joined = new PointInTimeJoin(store, features, itemCategories)
                 .join(groups, retrieval.scorer(), progress::done);
-        progress.stage("train GBDT and reranker", 1);
-        RankingTrainer.Models ranking = RankingTrainer.train(features.names(), joined, gbdt, reranker, rerankShare);
+        progress.stage(gbdt == null ? "choose the GBDT's shape, train GBDT and reranker" : "train GBDT and reranker",
+                1);
+        int split = (int) Math.round(joined.size() * (1 - HELD_OUT_SHARE));
+        GbdtShapeChoice choice = gbdt != null ? GbdtShapeChoice.given(gbdt)
+                : GbdtShapeChoice.choose(features.names(), joined.subList(0, split), joined.subList(split,
+                joined.size()));
+        RankingTrainer.Models ranking = RankingTrainer.train(features.names(), joined, choice.chosen(), reranker,
+                rerankShare);
         progress.done(1);
-        return new Trained(features, ranking, embeddings, retrieval, joined);
+        return new Trained(features, ranking, embeddings, retrieval, joined, choice);
     }
 
+    /** Writes the bundle; its manifest's metrics hold {@code metrics} and how the GBDT's shape was chosen. */
     public static Path write(Trained trained, Path bundlesRoot, String version, String dataset,
                              FeatureRegistry registry, int rerankHead, long from, long until,
                              Map<String, Object> metrics) throws IOException {
+        metrics = new java.util.LinkedHashMap<>(metrics);
+        metrics.put("gbdt_choice", trained.gbdtChoice().record());
         ImplicitAlsParams params = trained.embeddings().params();
         return BundleWriter.write(bundlesRoot, new BundleWriter.Description(version, dataset, registry.version(),
                         trained.features().names(), rerankHead, from, until, metrics), trained.ranking(),
