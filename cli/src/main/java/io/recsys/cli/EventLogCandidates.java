@@ -84,7 +84,8 @@ final class EventLogCandidates implements LearningLoop.Candidates {
                     Instant.parse(servingBundle.manifest().trainedUntil()).toEpochMilli());
             List<ImpressionGroup> lists = ImpressionLog.groups(events, from, until);
             ReplayGate.Result result = gate.check(candidateBundle, servingBundle, lists,
-                    new PointInTimeJoin(store, RankingFeatures.all(), categories));
+                    new PointInTimeJoin(store, RankingFeatures.all(), categories),
+                    ImpressionLog.exploredHeads(events, from, until));
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("serving", serving);
             record.put("passed", result.passed());
@@ -94,6 +95,7 @@ final class EventLogCandidates implements LearningLoop.Candidates {
             record.put("lists_until", Instant.ofEpochMilli(until).toString());
             record.put("candidate_metrics", result.candidate());
             record.put("serving_metrics", result.serving());
+            record.put("off_policy", result.offPolicy());
             Files.writeString(bundles.path(candidate.version()).resolve(GATE_FILE),
                     new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                             .writeValueAsString(record));

@@ -119,6 +119,9 @@ public final class LearningLoop {
         numbers.put("lists", gate.lists());
         numbers.put("candidate", gate.candidate());
         numbers.put("serving", gate.serving());
+        if (!gate.offPolicy().isEmpty()) {
+            numbers.put("off_policy", gate.offPolicy());
+        }
         if (!gate.passed()) {
             journal.record(new Event(now, "gate_failed", candidate.version(), servingVersion, gate.reason(),
                     numbers));

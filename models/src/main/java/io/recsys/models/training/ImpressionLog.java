@@ -50,4 +50,35 @@ public final class ImpressionLog {
         groups.sort(Comparator.comparingLong(ImpressionGroup::time));
         return groups;
     }
+
+    /**
+     * The explored heads of the lists shown in [from, until): request id → the logged propensity of positions 1, 2,
+     * … as far as they carry one (the API's exploration shuffles a list's head and logs each head impression's
+     * propensity). Lists shown without exploration are absent.
+     */
+    public static Map<String, double[]> exploredHeads(List<Event> events, long from, long until) {
+        Map<String, Map<Integer, Double>> byRequest = new LinkedHashMap<>();
+        for (Event event : events) {
+            if (event.type() == EventType.IMPRESSION && event.propensity() != null && event.eventTime() >= from
+                    && event.eventTime() < until) {
+                byRequest.computeIfAbsent(event.requestId(), r -> new java.util.HashMap<>())
+                        .put(event.position(), event.propensity());
+            }
+        }
+        Map<String, double[]> heads = new LinkedHashMap<>();
+        byRequest.forEach((request, byPosition) -> {
+            int m = 0;
+            while (byPosition.containsKey(m + 1)) {
+                m++;
+            }
+            if (m > 0) {
+                double[] head = new double[m];
+                for (int p = 0; p < m; p++) {
+                    head[p] = byPosition.get(p + 1);
+                }
+                heads.put(request, head);
+            }
+        });
+        return heads;
+    }
 }

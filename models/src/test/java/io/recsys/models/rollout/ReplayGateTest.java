@@ -139,6 +139,32 @@ class ReplayGateTest {
         assertThat(better.lists()).isGreaterThan(100);
     }
 
+    /**
+     * The recent lists' orders are uniformly random (as if every head were explored, propensity 1/10 everywhere) and
+     * their clicks do not depend on the position, so any ordering's estimated clicks per list must match the clicks
+     * the log got.
+     */
+    @Test
+    void exploredListsGetEachBundlesClicksEstimatedOffPolicyBesideTheGate() throws Exception {
+        Map<String, double[]> explored = new java.util.HashMap<>();
+        double clicks = 0;
+        for (ImpressionGroup list : recent) {
+            double[] propensities = new double[list.items().size()];
+            java.util.Arrays.fill(propensities, 1.0 / propensities.length);
+            explored.put(list.requestId(), propensities);
+            clicks += list.clicks();
+        }
+        double logged = clicks / recent.size();
+
+        ReplayGate.Result result = ReplayGate.DEFAULT.check(good, shuffled, recent, join, explored);
+
+        assertThat(result.offPolicy()).containsEntry("explored_lists", (long) recent.size());
+        assertThat((Double) result.offPolicy().get("candidate_clicks_per_list")).isCloseTo(logged,
+                org.assertj.core.api.Assertions.within(0.2 * logged));
+        assertThat((Double) result.offPolicy().get("serving_clicks_per_list")).isCloseTo(logged,
+                org.assertj.core.api.Assertions.within(0.2 * logged));
+    }
+
     @Test
     void listsWithNothingToCompareFailTheGate() throws Exception {
         ImpressionGroup unclicked = new ImpressionGroup("r", "u", T + 1, List.of("i1", "i2"),
