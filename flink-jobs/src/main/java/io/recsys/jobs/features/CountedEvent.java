@@ -6,13 +6,13 @@ import io.recsys.schema.feature.EntityType;
 /** What one event adds to one entity's counters at one instant. */
 public record CountedEvent(EntityType entityType, String entityId, long ts, Delta delta) {
 
-    /** The key the counter state is partitioned by: one key per entity, {@code ordinal:id}. */
+    /** The key the counter state is partitioned by: one key per entity, {@code stateCode:id}. */
     public String stateKey() {
-        return entityType.ordinal() + ":" + entityId;
+        return entityType.stateCode() + ":" + entityId;
     }
 
     static EntityType typeOfStateKey(String stateKey) {
-        return EntityType.values()[Integer.parseInt(stateKey.substring(0, stateKey.indexOf(':')))];
+        return EntityType.fromStateCode(Integer.parseInt(stateKey.substring(0, stateKey.indexOf(':'))));
     }
 
     static String idOfStateKey(String stateKey) {

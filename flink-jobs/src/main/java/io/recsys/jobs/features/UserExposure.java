@@ -107,7 +107,7 @@ final class UserExposure {
      * than {@code windowMillis} away, else {@link Attribution#MATCHED}, remembered.
      */
     Attribution matchOrRepeat(String itemId, EventType type, long time, long windowMillis) {
-        long key = hash(itemId) * 31 + type.ordinal();
+        long key = hash(itemId) * 31 + type.stateCode();
         Long before = lastMatched.get(key);
         if (before != null && Math.abs(time - before) < windowMillis) {
             return Attribution.REPEATED;

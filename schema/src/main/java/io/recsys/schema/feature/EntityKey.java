@@ -65,7 +65,7 @@ public record EntityKey(EntityType type, String id) implements Serializable {
 
     @Override
     public int hashCode() {
-        return 31 * type.ordinal() + id.hashCode();
+        return 31 * type.stateCode() + id.hashCode();
     }
 
     @Override
