@@ -27,7 +27,9 @@ final class JobArmCounters implements LearningLoop.ArmCounters {
     static final String CLICKS = "flink_taskmanager_job_task_operator_arm_clicks";
 
     private final List<URI> endpoints;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: on plain HTTP the JDK client's h2c upgrade sometimes never returned, its timeout notwithstanding
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     JobArmCounters(List<URI> endpoints) {
         if (endpoints.isEmpty()) {

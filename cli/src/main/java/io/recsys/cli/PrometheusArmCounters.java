@@ -25,7 +25,9 @@ final class PrometheusArmCounters implements LearningLoop.ArmCounters {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: on plain HTTP the JDK client's h2c upgrade sometimes never returned, its timeout notwithstanding
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     PrometheusArmCounters(URI prometheus) {
         this.base = prometheus.toString().replaceAll("/+$", "");

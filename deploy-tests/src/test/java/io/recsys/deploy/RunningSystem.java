@@ -40,14 +40,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The system the demo runs, in this JVM: embedded Kafka, the feature job on a MiniCluster with Flink's Prometheus
  * reporter over simulated events (a list served by an arm and a click on it among them, and one malformed record),
- * an H2 feature store, the ranker API on two bundles, and the learning loop's metrics as the demo hosts them. Both keep running until {@link #close()}, so a scraper
- * may watch them.
+ * an H2 feature store, the ranker API on two bundles, and the learning loop's metrics as the demo hosts them. All
+ * keep running until {@link #close()}, so a scraper may watch them.
  */
 final class RunningSystem implements AutoCloseable {
 
     private static final String ADMIN_TOKEN = "metrics-test-token";
     private static final FeatureRegistry REGISTRY = FeatureRegistry.load();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: on plain HTTP the JDK client's h2c upgrade sometimes never returned, its timeout notwithstanding
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final EmbeddedKafka kafka;
     private JobClient job;

@@ -19,7 +19,9 @@ public final class ClusterRest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String address;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // HTTP/1.1: on plain HTTP the JDK client's h2c upgrade sometimes never returned, its timeout notwithstanding
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     public ClusterRest(String address) {
         this.address = address.endsWith("/") ? address.substring(0, address.length() - 1) : address;
