@@ -54,6 +54,11 @@ final class JobArmCounters implements LearningLoop.ArmCounters {
             scrape.sumBy(IMPRESSIONS, "arm").forEach((arm, n) -> impressions.merge(arm, n, Double::sum));
             scrape.sumBy(CLICKS, "arm").forEach((arm, n) -> clicks.merge(arm, n, Double::sum));
         }
+        return byArm(impressions, clicks);
+    }
+
+    /** Each arm's counts from summed counter values; also what {@link PrometheusArmCounters} reads. */
+    static Map<String, ArmCounts> byArm(Map<String, Double> impressions, Map<String, Double> clicks) {
         Set<String> arms = new TreeSet<>(impressions.keySet());
         arms.addAll(clicks.keySet());
         Map<String, ArmCounts> counts = new TreeMap<>();

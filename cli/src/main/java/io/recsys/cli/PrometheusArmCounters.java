@@ -35,14 +35,7 @@ final class PrometheusArmCounters implements LearningLoop.ArmCounters {
 
     @Override
     public Map<String, ArmCounts> read() throws IOException, InterruptedException {
-        Map<String, Double> impressions = sumByArm(JobArmCounters.IMPRESSIONS);
-        Map<String, Double> clicks = sumByArm(JobArmCounters.CLICKS);
-        Map<String, ArmCounts> counts = new TreeMap<>();
-        impressions.forEach((arm, shown) -> {
-            long n = Math.round(shown);
-            counts.put(arm, new ArmCounts(n, Math.min(n, Math.round(clicks.getOrDefault(arm, 0.0)))));
-        });
-        return counts;
+        return JobArmCounters.byArm(sumByArm(JobArmCounters.IMPRESSIONS), sumByArm(JobArmCounters.CLICKS));
     }
 
     private Map<String, Double> sumByArm(String metric) throws IOException, InterruptedException {
