@@ -9,10 +9,14 @@ import java.util.Map;
 
 /**
  * The decoded state values of the keys an operator touched last, written back to keyed state when evicted (least
- * recently used first) and all at once before each checkpoint. A hot key is then read from and written to RocksDB
- * about once per checkpoint instead of once per batch or event: a hot item's counters, which hold every pending
- * instant of the seconds the watermark has not passed, were tens of kilobytes decoded and encoded 20 times a second
- * (docs/benchmarks.md). Keyed state stays the truth at every checkpoint; between them the heap is newer.
+ * recently used first) and, if changed, all at once before each checkpoint. A hot key is then read from RocksDB once
+ * while it stays hot and written about once per checkpoint instead of once per batch or event: a hot item's
+ * counters, which hold every pending instant of the seconds the watermark has not passed, were tens of kilobytes
+ * decoded and encoded 20 times a second (docs/benchmarks.md). Keyed state stays the truth at every checkpoint;
+ * between them the heap is newer. Values used since the previous checkpoint stay decoded across it: emptying the
+ * cache at each barrier made every hot key pay a read and a decode again right after it, in the seconds the
+ * freshness tail was worst. The others are dropped then, so that a key idle for longer than its state's time to
+ * live is read from state again and finds it expired, as it would without the cache.
  *
  * <p>Not thread-safe: the operator's task thread is its only user.
  */
@@ -32,6 +36,7 @@ final class DecodedStateCache<V> {
         final ValueState<byte[]> state;
         final V value;
         boolean dirty;
+        boolean usedSinceCheckpoint = true;
 
         Entry(ValueState<byte[]> state, V value) {
             this.state = state;
@@ -63,6 +68,7 @@ final class DecodedStateCache<V> {
     V get(Object key, ValueState<byte[]> state) throws Exception {
         Entry entry = entries.get(key);
         if (entry != null) {
+            entry.usedSinceCheckpoint = true;
             return entry.value;
         }
         entry = new Entry(state, decode.decode(state.value()));
@@ -87,20 +93,30 @@ final class DecodedStateCache<V> {
         entry.dirty = true;
     }
 
-    /** Writes every changed value back and forgets them all: state is the truth again. */
-    void writeBackAll() throws Exception {
-        for (Map.Entry<Object, Entry> entry : entries.entrySet()) {
+    /**
+     * Writes every changed value back, so that state is the truth again, and forgets the values nothing used since
+     * the previous call.
+     */
+    void writeBackChanged() throws Exception {
+        Iterator<Map.Entry<Object, Entry>> all = entries.entrySet().iterator();
+        while (all.hasNext()) {
+            Map.Entry<Object, Entry> entry = all.next();
             if (entry.getValue().dirty) {
                 writeBack(entry.getKey(), entry.getValue());
             }
+            if (!entry.getValue().usedSinceCheckpoint) {
+                all.remove();
+            } else {
+                entry.getValue().usedSinceCheckpoint = false;
+            }
         }
-        entries.clear();
     }
 
     private void writeBack(Object key, Entry entry) throws Exception {
         Object current = keys.getCurrentKey();
         keys.setCurrentKey(key);
         entry.state.update(encode.encode(entry.value));
+        entry.dirty = false;
         if (current != null) {
             keys.setCurrentKey(current);
         }

@@ -92,7 +92,7 @@ abstract class EntityCountingOperator<IN> extends BufferingOperator<StoreRecord>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        cache.writeBackAll();
+        cache.writeBackChanged();
     }
 
     /** Holds a record of the current key for the next batch. */

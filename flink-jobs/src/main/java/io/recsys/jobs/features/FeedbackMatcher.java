@@ -113,7 +113,7 @@ public class FeedbackMatcher extends AbstractStreamOperator<AttributedEvent>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        exposures.writeBackAll();
+        exposures.writeBackChanged();
     }
 
     @Override

@@ -113,6 +113,7 @@ class CumulativeCounterHarnessTest {
         harness.processElement(new CountedEvent(EntityType.ITEM, "i1", BEGINNING, CLICK), BEGINNING);
         harness.processWatermark(BEGINNING + 10 * SECOND);
         harness.prepareSnapshotPreBarrier(1); // checkpoints come every few seconds; the TTL counts from the write
+        harness.prepareSnapshotPreBarrier(2); // and the heap lets go of what no checkpoint interval used
 
         harness.setStateTtlProcessingTime(USER_STATE_TTL.toMillis() + 1);
         long back = BEGINNING + USER_STATE_TTL.toMillis() + SECOND;

@@ -93,15 +93,43 @@ class DecodedStateCacheTest {
     }
 
     @Test
-    void shouldWriteEveryChangedEntityBackBeforeACheckpointAndStartEmpty() throws Exception {
+    void shouldWriteEveryChangedEntityBackBeforeACheckpointAndKeepItDecoded() throws Exception {
         count("a", 1);
         get("b");
 
-        cache.writeBackAll();
+        cache.writeBackChanged();
 
         assertThat(writtenBack).containsExactly("a");
         assertThat(stored).containsOnlyKeys("a");
-        assertThat(cache.size()).isZero();
+        assertThat(cache.size()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldWriteBackOnlyWhatChangedSinceTheLastCheckpoint() throws Exception {
+        count("a", 1);
+        count("b", 1);
+        cache.writeBackChanged();
+        writtenBack.clear();
+
+        count("b", 2);
+        cache.writeBackChanged();
+
+        assertThat(writtenBack).containsExactly("b");
+        assertThat(EntityCounters.decode(stored.get("b")).head(EntityType.ITEM, "b").counters().impressions())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void shouldForgetAtACheckpointWhatNothingUsedSinceThePreviousOne() throws Exception {
+        count("a", 1);
+        get("b");
+        cache.writeBackChanged();
+
+        get("b");
+        cache.writeBackChanged();
+
+        assertThat(cache.size()).as("b was used since the first checkpoint, a was not").isEqualTo(1);
+        assertThat(get("a").head(EntityType.ITEM, "a").ts()).as("a is read back from state").isEqualTo(1);
     }
 
     @Test
