@@ -52,6 +52,10 @@ class RankerApiTest {
         assertThat(body.get("model_version").asText()).isEqualTo("v1");
         assertThat(body.get("request_id").asText()).isNotBlank();
         assertThat(body.get("degraded").asBoolean()).isFalse();
+        List<String> stages = new ArrayList<>();
+        body.get("candidates").fieldNames().forEachRemaining(stages::add);
+        assertThat(stages).containsExactly("retrieve", "filter", "features", "rerank", "final");
+        assertThat(body.get("candidates").get("final").asInt()).isEqualTo(5);
     }
 
     @Test
@@ -274,6 +278,13 @@ class RankerApiTest {
         assertThat(metrics).contains("recsys_request_duration_seconds_bucket{stage=\"gbdt\"",
                 "recsys_request_duration_seconds_bucket{stage=\"total\"", "recsys_feature_cache_hits_total",
                 "recsys_model_info");
+        // the stage labels dashboards, the live page and `bench api` read
+        for (String stage : List.of("retrieve", "filter", "features", "gbdt", "rerank", "total")) {
+            assertThat(metrics).contains("recsys_request_duration_seconds_count{stage=\"" + stage + "\"");
+        }
+        for (String stage : List.of("retrieve", "filter", "features", "rerank", "final")) {
+            assertThat(metrics).contains("recsys_candidates_count{stage=\"" + stage + "\"");
+        }
         assertThat(fixture.get("/openapi.yaml").body()).contains("getRecommendations");
     }
 

@@ -1,7 +1,8 @@
-package io.recsys.api.serving;
+package io.recsys.api.serving.ranking;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.recsys.api.serving.ApiMetrics;
 import io.recsys.models.retrieval.RetrievalModel;
 import io.recsys.models.retrieval.ScoredItem;
 import io.recsys.models.retrieval.embedding.WeightedItem;

@@ -1,4 +1,4 @@
-package io.recsys.api.serving;
+package io.recsys.api.serving.ranking;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +28,7 @@ class TopIndicesTest {
                     // few distinct values, so ties are common; an occasional NaN
                     scores[i] = random.nextInt(50) == 0 ? Double.NaN : random.nextInt(20) / 4.0;
                 }
-                assertThat(RecommendationService.topIndices(scores, n)).as("length %d, n %d", length, n)
+                assertThat(TopIndices.of(scores, n)).as("length %d, n %d", length, n)
                         .containsExactly(bySorting(scores, n));
             }
         }
