@@ -7,8 +7,8 @@ import java.time.Instant;
  * @param start        event time of the first request, epoch ms
  * @param requestGap   event-time gap between consecutive requests in {@link Simulator#history}
  * @param trendSpan    items peak at a random time within this span after start
- * @param tasteShiftAt from this event time on (epoch ms) every user's category tastes are drawn afresh: a taste
- *                     shift a model trained before it has not seen; {@link #NO_SHIFT} keeps them all along
+ * @param tasteShiftAt from this event time on (epoch ms) every user's category tastes and every item's appeal
+ *                     are drawn afresh: a taste shift a model trained before it has not seen; {@link #NO_SHIFT} keeps them all along
  */
 public record SimulatorConfig(long seed, int users, int items, int categories, int listSize, long start,
                               Duration requestGap, Duration trendSpan, long tasteShiftAt) {
