@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recsys.jobs.replay.EventPublisher;
 import io.recsys.schema.event.Event;
+import io.recsys.schema.event.EventType;
 import io.recsys.simulator.Simulator;
 
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Simulated users who ask the ranker API what to see and react to what it served, in real time: the API logs the
@@ -27,6 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ServedTraffic implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One list the API served: when, by which bundle and arm, how many items, and how many the user clicked. */
+    record Served(long time, String modelVersion, String arm, int items, int clicks) {
+    }
 
     private final Simulator simulator;
     private final EventPublisher publisher;
@@ -39,9 +45,17 @@ final class ServedTraffic implements Runnable {
     private final PriorityQueue<Event> due = new PriorityQueue<>(Comparator.comparingLong(Event::eventTime));
     private final AtomicLong lists = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final Consumer<Served> onServed;
     private volatile boolean running = true;
 
     ServedTraffic(Simulator simulator, EventPublisher publisher, String base, double listsPerSecond) {
+        this(simulator, publisher, base, listsPerSecond, served -> {
+        });
+    }
+
+    /** @param onServed told of each list served, on the traffic's thread, as soon as the user's reactions are known */
+    ServedTraffic(Simulator simulator, EventPublisher publisher, String base, double listsPerSecond,
+                  Consumer<Served> onServed) {
         if (!(listsPerSecond > 0)) {
             throw new IllegalArgumentException("served lists per second must be positive, got " + listsPerSecond);
         }
@@ -50,6 +64,7 @@ final class ServedTraffic implements Runnable {
         this.base = base;
         this.listsPerSecond = listsPerSecond;
         this.listSize = simulator.config().listSize();
+        this.onServed = onServed;
     }
 
     long lists() {
@@ -99,9 +114,12 @@ final class ServedTraffic implements Runnable {
             JsonNode list = JSON.readTree(response.body());
             List<String> items = new ArrayList<>();
             list.path("items").forEach(item -> items.add(item.path("item_id").asText()));
-            due.addAll(simulator.reactions(list.path("request_id").asText(), user, items,
-                    System.currentTimeMillis()));
+            long now = System.currentTimeMillis();
+            List<Event> reactions = simulator.reactions(list.path("request_id").asText(), user, items, now);
+            due.addAll(reactions);
             lists.incrementAndGet();
+            onServed.accept(new Served(now, list.path("model_version").asText(), list.path("experiment_arm").asText(),
+                    items.size(), (int) reactions.stream().filter(e -> e.type() == EventType.CLICK).count()));
         } catch (java.io.IOException e) {
             failures.incrementAndGet();
         } catch (InterruptedException e) {

@@ -16,6 +16,11 @@ import java.util.SplittableRandom;
  * <p>Each call of {@link #request(long)} is one ranked list shown to one user: impressions at positions
  * 1..listSize and, for each, a click with probability quality × taste × position bias × trend; some clicks are
  * followed by a purchase, and some impressions by a view without a click.
+ *
+ * <p>With {@link SimulatorConfig#tasteShiftAt} set, every user's category tastes and every item's appeal are drawn
+ * afresh (from a seeded generator of their own, so the events before the shift are those of the same seed without
+ * one) and hold from that event time on: what a user liked, and what was clicked, says nothing of what they like
+ * after the shift.
  */
 public final class Simulator {
 
@@ -26,6 +31,8 @@ public final class Simulator {
     private final double[] itemQuality;
     private final long[] itemPeak;
     private final double[][] userTaste;
+    private final double[][] shiftedTaste;
+    private final double[] shiftedQuality;
     private long requestCounter;
 
     public Simulator(SimulatorConfig config) {
@@ -43,17 +50,30 @@ public final class Simulator {
             itemQuality[i] = 0.02 + 0.25 * Math.pow(random.nextDouble(), 2);
             itemPeak[i] = config.start() + (long) (random.nextDouble() * config.trendSpan().toMillis());
         }
-        this.userTaste = new double[config.users()][categories.length];
-        for (int u = 0; u < config.users(); u++) {
+        this.userTaste = tastes(config.users(), categories.length, random);
+        // a generator of its own: the draws above, and so every event before the shift, do not depend on it
+        SplittableRandom shifted = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + 0x5157L);
+        this.shiftedTaste = tastes(config.users(), categories.length, shifted);
+        this.shiftedQuality = new double[config.items()];
+        for (int i = 0; i < config.items(); i++) {
+            shiftedQuality[i] = 0.02 + 0.25 * Math.pow(shifted.nextDouble(), 2);
+        }
+    }
+
+    /** Per user a taste per category: heavy-tailed (a few favourites), averaging 1 over the categories. */
+    private static double[][] tastes(int users, int categories, SplittableRandom random) {
+        double[][] taste = new double[users][categories];
+        for (int u = 0; u < users; u++) {
             double total = 0;
-            for (int c = 0; c < categories.length; c++) {
-                userTaste[u][c] = Math.pow(random.nextDouble(), 3);
-                total += userTaste[u][c];
+            for (int c = 0; c < categories; c++) {
+                taste[u][c] = Math.pow(random.nextDouble(), 3);
+                total += taste[u][c];
             }
-            for (int c = 0; c < categories.length; c++) {
-                userTaste[u][c] = categories.length * userTaste[u][c] / total;
+            for (int c = 0; c < categories; c++) {
+                taste[u][c] = categories * taste[u][c] / total;
             }
         }
+        return taste;
     }
 
     public SimulatorConfig config() {
@@ -117,8 +137,14 @@ public final class Simulator {
     }
 
     private double clickProbability(int user, int item, int position, long time) {
-        return Math.min(0.95, itemQuality[item] * userTaste[user][itemCategory[item]] * positionBias(position)
+        double[][] taste = time >= config.tasteShiftAt() ? shiftedTaste : userTaste;
+        return Math.min(0.95, quality(item, time) * taste[user][itemCategory[item]] * positionBias(position)
                 * trend(item, time));
+    }
+
+    /** How much the item appeals to anyone, whatever its category; drawn afresh at the taste shift. */
+    private double quality(int item, long time) {
+        return time >= config.tasteShiftAt() ? shiftedQuality[item] : itemQuality[item];
     }
 
     /** The user's reactions to the list, position by position; an unknown item (-1) keeps its place unanswered. */
@@ -184,7 +210,7 @@ public final class Simulator {
         int best = random.nextInt(config.items());
         for (int tries = 0; tries < 2; tries++) {
             int other = random.nextInt(config.items());
-            if (itemQuality[other] * trend(other, time) > itemQuality[best] * trend(best, time)) {
+            if (quality(other, time) * trend(other, time) > quality(best, time) * trend(best, time)) {
                 best = other;
             }
         }

@@ -64,4 +64,63 @@ class SimulatorTest {
             assertThat(simulator.reactions("r" + r, "u1", List.of("x1", "i999999", "i0"), 0)).isEmpty();
         }
     }
+
+    @Test
+    void aTasteShiftChangesWhichCategoriesEachUserClicksFromItsTimeOn() {
+        SimulatorConfig config = SimulatorConfig.small(8);
+        long shift = config.start() + 3_600_000;
+        Simulator shifting = new Simulator(config.withTasteShiftAt(shift));
+        Simulator steady = new Simulator(config);
+        List<io.recsys.schema.event.ItemAttributes> catalogue = steady.catalogue();
+
+        int favouriteChanged = 0;
+        double before = 0;
+        double after = 0;
+        for (int u = 0; u < config.users(); u++) {
+            String user = Simulator.userId(u);
+            for (io.recsys.schema.event.ItemAttributes item : catalogue) {
+                assertThat(shifting.clickProbability(user, item.itemId(), 1, shift - 1))
+                        .as("before the shift a user is the same user").isEqualTo(
+                                steady.clickProbability(user, item.itemId(), 1, shift - 1));
+            }
+            String favouriteBefore = favouriteCategory(shifting, user, catalogue, shift - 1);
+            String favouriteAfter = favouriteCategory(shifting, user, catalogue, shift);
+            if (!favouriteBefore.equals(favouriteAfter)) {
+                favouriteChanged++;
+            }
+            // what the favourite of before the shift gets clicked, before and after
+            before += categoryClicks(shifting, user, catalogue, favouriteBefore, shift - 1);
+            after += categoryClicks(shifting, user, catalogue, favouriteBefore, shift);
+            assertThat(favouriteCategory(steady, user, catalogue, shift)).isEqualTo(favouriteBefore);
+        }
+        assertThat(favouriteChanged).as("users whose favourite category changed, of %d", config.users())
+                .isGreaterThan(config.users() * 2 / 3);
+        assertThat(after).as("clicks on the old favourites after the shift against before").isLessThan(before / 2);
+    }
+
+    @Test
+    void aShiftingSimulatorIsDeterministicAndTheSameAsASteadyOneBeforeTheShift() {
+        SimulatorConfig config = SimulatorConfig.small(9);
+        long shift = config.start() + 100 * config.requestGap().toMillis();
+        List<Event> shifting = new Simulator(config.withTasteShiftAt(shift)).history(200);
+        assertThat(shifting).isEqualTo(new Simulator(config.withTasteShiftAt(shift)).history(200));
+        List<Event> steady = new Simulator(config).history(200);
+        assertThat(shifting.stream().filter(e -> e.eventTime() < shift).toList())
+                .isEqualTo(steady.stream().filter(e -> e.eventTime() < shift).toList());
+    }
+
+    /** The category whose items the user would click most at the top position, summed over its items. */
+    private static String favouriteCategory(Simulator simulator, String user,
+                                            List<io.recsys.schema.event.ItemAttributes> catalogue, long time) {
+        return catalogue.stream().map(io.recsys.schema.event.ItemAttributes::category).distinct()
+                .max(java.util.Comparator.comparingDouble(c -> categoryClicks(simulator, user, catalogue, c, time)))
+                .orElseThrow();
+    }
+
+    private static double categoryClicks(Simulator simulator, String user,
+                                         List<io.recsys.schema.event.ItemAttributes> catalogue, String category,
+                                         long time) {
+        return catalogue.stream().filter(item -> item.category().equals(category))
+                .mapToDouble(item -> simulator.clickProbability(user, item.itemId(), 1, time)).sum();
+    }
 }
