@@ -147,11 +147,27 @@ final class ApiOptions {
             }
         }
         String token = System.getenv(adminTokenEnv);
-        return new ApiConfig(host, port, bodyLimit, token == null || token.isBlank() ? null : token, corsOrigin,
-                bundlesDir, storeUrl, kafka, maxInFlight, workers, maxQueueMillis, featureRefreshMillis, candidates,
-                rerankHead, 0.1, blocked, tlsCert == null ? null : new ApiConfig.Tls(tlsCert, tlsKey),
-                rateLimitPerClient, List.copyOf(trustedProxies), changeFeed.equals("kafka"), producerTokens,
-                jobMetrics, new ApiConfig.ExplorationSettings(exploreShare, exploreHead));
+        return ApiConfig.builder(bundlesDir, storeUrl, kafka)
+                .host(host)
+                .port(port)
+                .bodyLimitBytes(bodyLimit)
+                .adminToken(token == null || token.isBlank() ? null : token)
+                .corsOrigin(corsOrigin)
+                .maxInFlight(maxInFlight)
+                .workers(workers)
+                .maxQueueMillis(maxQueueMillis)
+                .featureCacheMillis(featureRefreshMillis)
+                .candidates(candidates)
+                .rerankHead(rerankHead)
+                .diversity(0.1)
+                .blockedItems(blocked)
+                .tls(tlsCert == null ? null : new ApiConfig.Tls(tlsCert, tlsKey))
+                .rateLimit(rateLimitPerClient, trustedProxies)
+                .kafkaChangeFeed(changeFeed.equals("kafka"))
+                .producerTokens(producerTokens)
+                .jobMetrics(jobMetrics)
+                .exploration(new ApiConfig.ExplorationSettings(exploreShare, exploreHead))
+                .build();
     }
 
     /** What a server that may face the internet needs: an explicit choice about who may write events. */

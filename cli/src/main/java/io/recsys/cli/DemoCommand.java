@@ -102,12 +102,13 @@ final class DemoCommand implements Callable<Integer> {
                 ApiConfig config = api.config(bundles, storeUrl, connection);
                 if (config.jobMetrics() == null && metricsPort > 0) {
                     // the job runs in this JVM and its reporter listens here: the page charts it without being told
-                    config = config.withJobMetrics(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"));
+                    config = config.toBuilder()
+                            .jobMetrics(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build();
                 }
                 boolean learning = !loopEvery.isZero();
                 if (learning && config.adminToken() == null) {
                     // the loop sets the arms through the admin endpoint, as a trainer beside a cluster does
-                    config = config.withAdminToken(java.util.UUID.randomUUID().toString());
+                    config = config.toBuilder().adminToken(java.util.UUID.randomUUID().toString()).build();
                 }
                 try (RankerApi server = RankerApi.start(config, registry)) {
                     Thread learningLoop = learning ? startLoop(server, config.adminToken(), connection, store,

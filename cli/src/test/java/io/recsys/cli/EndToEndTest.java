@@ -30,7 +30,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
@@ -75,9 +74,10 @@ class EndToEndTest {
                  JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
                 Path bundles = dir.resolve("bundles");
                 FirstBundle.ensure(bundles, simulator, publisher, store, registry);
-                ApiConfig config = new ApiConfig("127.0.0.1", 0, ApiConfig.DEFAULT_BODY_LIMIT, null, null, bundles,
-                        storeUrl, connection, 64, 2, 5_000, 500, 200, 50, 0.0, Set.of())
-                        .withKafkaChangeFeed(kafkaChangeFeed);
+                ApiConfig config = ApiConfig.builder(bundles, storeUrl, connection)
+                        .host("127.0.0.1").port(0).maxInFlight(64).workers(2).maxQueueMillis(5_000)
+                        .featureCacheMillis(500).candidates(200).rerankHead(50).diversity(0.0)
+                        .kafkaChangeFeed(kafkaChangeFeed).build();
                 try (RankerApi api = RankerApi.start(config, registry)) {
                     String base = "http://127.0.0.1:" + api.port();
                     JsonNode first = get(base + "/v1/recommendations?user_id=new-user-a&k=10");

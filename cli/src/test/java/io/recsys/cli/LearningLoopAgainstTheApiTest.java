@@ -69,9 +69,9 @@ class LearningLoopAgainstTheApiTest {
         SyntheticBundles.write(bundles.root(), "v1", 1, REGISTRY.version());
         SyntheticBundles.write(bundles.root(), "v2", 2, REGISTRY.version());
         bundles.promote("v1");
-        api = RankerApi.start(new ApiConfig("127.0.0.1", 0, ApiConfig.DEFAULT_BODY_LIMIT, TOKEN, null,
-                bundles.root(), TestDatabases.freshH2(), kafka.connection(), 16, 2, 5_000, 1000, 100, 20, 0.1,
-                Set.of()), REGISTRY);
+        api = RankerApi.start(ApiConfig.builder(bundles.root(), TestDatabases.freshH2(), kafka.connection())
+                .host("127.0.0.1").port(0).adminToken(TOKEN).maxInFlight(16).workers(2).maxQueueMillis(5_000)
+                .featureCacheMillis(1000).candidates(100).rerankHead(20).diversity(0.1).build(), REGISTRY);
         jobEndpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         jobEndpoint.createContext("/metrics", exchange -> {
             byte[] body = jobMetrics.getBytes(StandardCharsets.UTF_8);

@@ -132,8 +132,10 @@ class LearningLoopFollowsATasteShiftTest {
                  JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
                 BundleRegistry bundles = new BundleRegistry(dir.resolve("bundles"));
                 trainV1(past, publisher, store, registry, bundles);
-                ApiConfig config = new ApiConfig("127.0.0.1", 0, ApiConfig.DEFAULT_BODY_LIMIT, TOKEN, null,
-                        bundles.root(), storeUrl, connection, 64, 2, 5_000, 500, 300, 50, 0.1, Set.of());
+                ApiConfig config = ApiConfig.builder(bundles.root(), storeUrl, connection)
+                        .host("127.0.0.1").port(0).adminToken(TOKEN).maxInFlight(64).workers(2)
+                        .maxQueueMillis(5_000).featureCacheMillis(500).candidates(300).rerankHead(50)
+                        .diversity(0.1).build();
                 try (RankerApi api = RankerApi.start(config, registry)) {
                     String base = "http://127.0.0.1:" + api.port();
                     long shiftAt = System.currentTimeMillis() + BEFORE_SHIFT.toMillis();

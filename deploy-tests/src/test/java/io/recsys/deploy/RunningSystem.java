@@ -32,7 +32,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -179,8 +178,10 @@ final class RunningSystem implements AutoCloseable {
         SyntheticBundles.write(bundles.root(), "v1", 1, REGISTRY.version());
         SyntheticBundles.write(bundles.root(), "v2", 2, REGISTRY.version());
         bundles.promote("v1");
-        ApiConfig config = new ApiConfig("127.0.0.1", 0, ApiConfig.DEFAULT_BODY_LIMIT, ADMIN_TOKEN, null,
-                bundles.root(), storeUrl, kafka.connection(), 16, 2, 5_000, 1000, 100, 20, 0.1, Set.of());
+        ApiConfig config = ApiConfig.builder(bundles.root(), storeUrl, kafka.connection())
+                .host("127.0.0.1").port(0).adminToken(ADMIN_TOKEN).maxInFlight(16).workers(2)
+                .maxQueueMillis(5_000).featureCacheMillis(1000).candidates(100).rerankHead(20).diversity(0.1)
+                .build();
         api = RankerApi.start(config, REGISTRY);
         // the demo hosts the learning loop's journal on the API's /metrics; `trainer` serves the same on its own port
         new LoopJournal(bundles.root(), api.metricsRegistry());

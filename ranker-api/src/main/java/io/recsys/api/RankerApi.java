@@ -13,6 +13,7 @@ import io.recsys.api.serving.RecommendationService;
 import io.recsys.api.serving.ServingModels;
 import io.recsys.kafka.KafkaConnection;
 import io.recsys.models.bundle.BundleRegistry;
+import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.store.JdbcFeatureStore;
 import io.vertx.core.Vertx;
@@ -111,8 +112,11 @@ public final class RankerApi implements AutoCloseable {
                     metrics, config.candidates(), config.rerankHead(), config.diversity(), config.blockedItems(),
                     new Exploration(config.exploration().share(), config.exploration().head(), System.nanoTime()));
             live = new LiveSampler(metrics, config.jobMetrics(), Clock.systemUTC());
+            // readiness reads the latest global row: the cheapest read the store has, and on no store interface
+            JdbcFeatureStore opened = store;
             RankerServer server = new RankerServer(vertx, config, recommendations,
-                    new EventIngest(producer, metrics, Clock.systemUTC()), models, bundles, store, metrics, live,
+                    new EventIngest(producer, metrics, Clock.systemUTC()), models, bundles, store, store,
+                    () -> opened.latestRow(EntityKey.GLOBAL), metrics, live,
                     new QuickPicks(reads.recentWrites(), store));
             int port = server.start().await();
             server.updateModelInfo();

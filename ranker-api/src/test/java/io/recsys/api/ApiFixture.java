@@ -46,7 +46,7 @@ final class ApiFixture implements AutoCloseable {
     }
 
     /** The same, with {@code adjust} applied to the API's configuration. */
-    ApiFixture(Path dir, UnaryOperator<ApiConfig> adjust) throws Exception {
+    ApiFixture(Path dir, UnaryOperator<ApiConfig.Builder> adjust) throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         Topics.ensure(kafka.connection(), 2);
         String storeUrl = TestDatabases.freshH2();
@@ -62,9 +62,11 @@ final class ApiFixture implements AutoCloseable {
         writeBundle(bundles.root(), "v1", 1);
         writeBundle(bundles.root(), "v2", 2);
         bundles.promote("v1");
-        ApiConfig config = new ApiConfig("127.0.0.1", 0, 64 * 1024, TOKEN, null, bundles.root(), storeUrl,
-                kafka.connection(), 64, 2, 5_000, 200, 100, 20, 0.1, java.util.Set.of("i13"));
-        api = RankerApi.start(adjust.apply(config), REGISTRY);
+        ApiConfig.Builder config = ApiConfig.builder(bundles.root(), storeUrl, kafka.connection())
+                .host("127.0.0.1").port(0).bodyLimitBytes(64 * 1024).adminToken(TOKEN)
+                .maxInFlight(64).workers(2).maxQueueMillis(5_000).featureCacheMillis(200)
+                .candidates(100).rerankHead(20).diversity(0.1).blockedItems(java.util.Set.of("i13"));
+        api = RankerApi.start(adjust.apply(config).build(), REGISTRY);
     }
 
     static void writeBundle(Path root, String version, long seed) throws Exception {

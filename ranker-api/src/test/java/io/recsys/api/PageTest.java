@@ -72,7 +72,7 @@ class PageTest {
         });
         jobMetrics.start();
         URI jobMetricsUrl = URI.create("http://127.0.0.1:" + jobMetrics.getAddress().getPort() + "/metrics");
-        fixture = new ApiFixture(Files.createDirectories(dir.resolve("api")), config -> config.withJobMetrics(jobMetricsUrl));
+        fixture = new ApiFixture(Files.createDirectories(dir.resolve("api")), config -> config.jobMetrics(jobMetricsUrl));
         writeUsers();
     }
 

@@ -38,7 +38,7 @@ class ProducerAuthTest {
     void eventWritesWithoutOrWithAWrongTokenGet401Or403AndNothingReachesKafka(@TempDir Path dir) throws Exception {
         Path tokens = dir.resolve("producers");
         Files.writeString(tokens, "web-frontend " + TOKEN + "\n");
-        try (ApiFixture fixture = new ApiFixture(dir.resolve("api"), config -> config.withProducerTokens(tokens))) {
+        try (ApiFixture fixture = new ApiFixture(dir.resolve("api"), config -> config.producerTokens(tokens))) {
             HttpResponse<String> anonymous = fixture.post("/v1/events", click("u-anonymous"));
             assertThat(anonymous.statusCode()).isEqualTo(401);
             assertThat(anonymous.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"events\"");
@@ -60,7 +60,7 @@ class ProducerAuthTest {
     void aRotatedTokenIsTakenWithoutARestart(@TempDir Path dir) throws Exception {
         Path tokens = dir.resolve("producers");
         Files.writeString(tokens, "web-frontend " + TOKEN + "\n");
-        try (ApiFixture fixture = new ApiFixture(dir.resolve("api"), config -> config.withProducerTokens(tokens))) {
+        try (ApiFixture fixture = new ApiFixture(dir.resolve("api"), config -> config.producerTokens(tokens))) {
             String rotated = "web-frontend-token-rotated-9876543210";
             Files.writeString(tokens, "web-frontend " + rotated + "\n");
             Files.setLastModifiedTime(tokens, FileTime.from(Instant.now().plusSeconds(5)));

@@ -30,7 +30,7 @@ class RateLimitTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = new ApiFixture(dir, config -> config.withRateLimit(0.2, List.of("127.0.0.0/8", "::1")));
+        fixture = new ApiFixture(dir, config -> config.rateLimit(0.2, List.of("127.0.0.0/8", "::1")));
     }
 
     @AfterAll

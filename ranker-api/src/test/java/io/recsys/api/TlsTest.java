@@ -28,7 +28,7 @@ class TlsTest {
         Path key = dir.resolve("tls.key");
         selfSigned(cert, key);
         try (ApiFixture fixture = new ApiFixture(dir.resolve("api"),
-                config -> config.withTls(new ApiConfig.Tls(cert, key)))) {
+                config -> config.tls(new ApiConfig.Tls(cert, key)))) {
             HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(cert))
                     .connectTimeout(Duration.ofSeconds(5)).build();
             HttpResponse<String> secure = trusting.send(HttpRequest.newBuilder(

@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
 
 /**
  * The ranker API in this JVM, as {@code ./recsys serve} runs it, against a given store and Kafka broker, serving a
@@ -66,10 +65,8 @@ final class ApiUnderTest implements AutoCloseable {
         bundles.promote("v1");
         // serve's defaults, on loopback and a free port, without an admin token; a queue budget no single
         // request meets, so what is measured is the store, not shedding
-        ApiConfig defaults = ApiConfig.defaults(bundles.root(), storeUrl, kafka);
-        ApiConfig config = new ApiConfig("127.0.0.1", 0, defaults.bodyLimitBytes(), null, null, bundles.root(),
-                storeUrl, kafka, defaults.maxInFlight(), defaults.workers(), 5_000, defaults.featureCacheMillis(),
-                defaults.candidates(), defaults.rerankHead(), defaults.diversity(), Set.of());
+        ApiConfig config = ApiConfig.builder(bundles.root(), storeUrl, kafka)
+                .host("127.0.0.1").port(0).maxQueueMillis(5_000).build();
         return new ApiUnderTest(RankerApi.start(config, registry), clientTimeout);
     }
 
