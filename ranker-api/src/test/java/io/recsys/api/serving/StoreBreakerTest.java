@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * that counts its calls and a clock moved by hand (the background refresh is left to its hour-long period).
  */
 class StoreBreakerTest {
+
+    /**
+     * Blocking work runs on a thread of its own, never on the common pool: with 2 cores that pool has one worker,
+     * and on Java 25 CompletableFuture ran this task on it (on Java 17 it got a thread of its own), so a paced publisher
+     * held up Flink's own asynchronous steps (a MiniCluster's TaskExecutor waited 72 s to register with its job).
+     */
+    private static final Executor OWN_THREAD = task -> new Thread(task, "probe").start();
 
     private static final FeatureDerivation DERIVATION = new FeatureDerivation(FeatureRegistry.load());
     private static final Duration COOL_DOWN = Duration.ofSeconds(5);
@@ -130,7 +138,7 @@ class StoreBreakerTest {
             probeInStore.countDown();
             await(releaseProbe);
         };
-        CompletableFuture<LiveFeatures.Read> probe = CompletableFuture.supplyAsync(this::readNewUser);
+        CompletableFuture<LiveFeatures.Read> probe = CompletableFuture.supplyAsync(this::readNewUser, OWN_THREAD);
         assertThat(probeInStore.await(10, TimeUnit.SECONDS)).isTrue();
 
         assertThat(state("half_open")).isEqualTo(1);
