@@ -67,7 +67,7 @@ class ContainerImagesTest {
         assertThat(api.entrypoint()).as("%s ENTRYPOINT, the Deployment's command", api).isEqualTo(command);
         String jar = command.get(command.indexOf("-jar") + 1);
         assertThat(api.copies()).extracting(Dockerfiles.Copy::destination).containsExactly(jar);
-        assertThat(api.baseImage()).isEqualTo("eclipse-temurin:17-jre");
+        assertThat(api.baseImage()).isEqualTo("eclipse-temurin:25-jre");
     }
 
     @Test
@@ -77,7 +77,7 @@ class ContainerImagesTest {
         JsonNode spec = Manifests.the(Manifests.all(), "FlinkDeployment", "recsys-features").object().path("spec");
         String[] majorMinor = flinkVersion.split("\\.");
 
-        assertThat(flink.baseImage()).isEqualTo("flink:" + flinkVersion + "-java17");
+        assertThat(flink.baseImage()).isEqualTo("flink:" + flinkVersion + "-java21");
         assertThat(flink.argDefaults()).containsEntry("RECSYS_VERSION", MavenArtifacts.projectVersion());
         assertThat(spec.path("image").asText()).isEqualTo("recsys-flink");
         assertThat(spec.path("flinkVersion").asText()).isEqualTo("v" + majorMinor[0] + "_" + majorMinor[1]);
