@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,12 +41,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SavepointRescaleTest {
 
-    /**
-     * Blocking work runs on a thread of its own, never on the common pool: with 2 cores that pool has one worker,
-     * and on Java 25 CompletableFuture ran this task on it (on Java 17 it got a thread of its own), so a paced publisher
-     * held up Flink's own asynchronous steps (a MiniCluster's TaskExecutor waited 72 s to register with its job).
-     */
-    private static final Executor OWN_THREAD = task -> new Thread(task, "publisher").start();
 
     private static final FeatureRegistry REGISTRY = FeatureRegistry.load();
     private static final int PARTITIONS = 2;
@@ -90,7 +83,7 @@ class SavepointRescaleTest {
                     savepointTaken.join();
                     publisher.publish(events.subList(heldBack, events.size()), 1_500, sent -> { });
                 }
-            }, OWN_THREAD);
+            }, TestCluster.OWN_THREAD);
             String jobId = before.getJobID().toHexString();
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             while (processed(store) < 1_000 || !allRunning(rest, jobId)) {

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,12 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TaskManagerFailoverTest {
 
-    /**
-     * Blocking work runs on a thread of its own, never on the common pool: with 2 cores that pool has one worker,
-     * and on Java 25 CompletableFuture ran this task on it (on Java 17 it got a thread of its own), so a paced publisher
-     * held up Flink's own asynchronous steps (a MiniCluster's TaskExecutor waited 72 s to register with its job).
-     */
-    private static final Executor OWN_THREAD = task -> new Thread(task, "replay").start();
 
     private static final FeatureRegistry REGISTRY = FeatureRegistry.load();
     /**
@@ -73,7 +66,7 @@ class TaskManagerFailoverTest {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            }, OWN_THREAD);
+            }, TestCluster.OWN_THREAD);
 
             String jobId = awaitValue(() -> rest.runningJobs().stream().findFirst().orElse(null), replay);
             await(() -> rest.completedCheckpoints(jobId) >= 2 && processed(store) > 0, replay);

@@ -8,9 +8,18 @@ import io.recsys.schema.feature.FeatureRow;
 import io.recsys.store.JdbcFeatureStore;
 
 import java.nio.file.Path;
+import java.util.concurrent.Executor;
 
 /** A two-TaskManager standalone cluster for a test, from the jars the build put in place (see this module's pom). */
 final class TestCluster {
+
+    /**
+     * Blocking work runs on a thread of its own, never on the common pool: with 2 cores that pool has one worker,
+     * and on Java 25 CompletableFuture ran such a task on it (on Java 17 it got a thread of its own), so a paced
+     * publisher held up Flink's own asynchronous steps (a MiniCluster's TaskExecutor waited 72 s to register with
+     * its job).
+     */
+    static final Executor OWN_THREAD = task -> new Thread(task, "test-publisher").start();
 
     final StandaloneCluster cluster;
     final String restAddress;
