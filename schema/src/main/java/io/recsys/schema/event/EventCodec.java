@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The JSON wire format of {@link Event}, with strict validation: unknown fields, wrong types, missing fields,
@@ -24,8 +23,6 @@ import java.util.regex.Pattern;
  */
 public final class EventCodec {
 
-    /** Ids are opaque but bounded; '|' is reserved as the separator of composite keys (user|category). */
-    public static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z0-9_.:@/+=~-]{1,128}");
     public static final int MAX_RECORD_CHARS = 16 * 1024;
     public static final int MAX_POSITION = 10_000;
 
@@ -174,9 +171,8 @@ public final class EventCodec {
 
     private static String requiredId(JsonNode node, String field) {
         String id = requiredText(node, field);
-        if (!ID_PATTERN.matcher(id).matches()) {
-            throw new FieldException(RejectReason.INVALID_FIELD, "'" + field
-                    + "' must be 1-128 characters of letters, digits and _ . : @ / + = ~ -");
+        if (!Ids.isValid(id)) {
+            throw new FieldException(RejectReason.INVALID_FIELD, "'" + field + "' must be " + Ids.SYNTAX);
         }
         return id;
     }
@@ -189,7 +185,7 @@ public final class EventCodec {
     private static long requiredTime(JsonNode node) {
         String text = requiredText(node, "event_time");
         try {
-            return Instant.parse(text).toEpochMilli();
+            return IsoInstants.toEpochMilli(text);
         } catch (DateTimeParseException | ArithmeticException e) {
             throw new FieldException(RejectReason.INVALID_FIELD,
                     "'event_time' must be an ISO-8601 instant such as 2019-11-13T10:00:00Z, got '" + text + "'");

@@ -36,7 +36,7 @@ public record ItemAttributes(String itemId, String category, String subcategory)
             throw new IllegalArgumentException("catalogue record needs string fields item_id and category: " + raw);
         }
         String itemId = node.get("item_id").textValue();
-        if (!EventCodec.ID_PATTERN.matcher(itemId).matches()) {
+        if (!Ids.isValid(itemId)) {
             throw new IllegalArgumentException("catalogue record has an invalid item_id: " + itemId);
         }
         String category = node.get("category").textValue();

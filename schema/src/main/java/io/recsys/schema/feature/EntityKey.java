@@ -1,6 +1,6 @@
 package io.recsys.schema.feature;
 
-import io.recsys.schema.event.EventCodec;
+import io.recsys.schema.event.Ids;
 
 import java.io.Serializable;
 
@@ -44,12 +44,11 @@ public record EntityKey(EntityType type, String id) implements Serializable {
         if (type == EntityType.USER_CATEGORY) {
             int bar = id.indexOf(COMPOSITE_SEPARATOR);
             if (bar <= 0 || bar == id.length() - 1
-                    || !EventCodec.ID_PATTERN.matcher(id.substring(0, bar)).matches()) {
+                    || !Ids.isValid(id, 0, bar)) {
                 throw new IllegalArgumentException("user_category entities are written user_category:USER|CATEGORY");
             }
-        } else if (!EventCodec.ID_PATTERN.matcher(id).matches()) {
-            throw new IllegalArgumentException("'" + id + "' is not a valid id: 1-128 characters of letters, digits"
-                    + " and _ . : @ / + = ~ -");
+        } else if (!Ids.isValid(id)) {
+            throw new IllegalArgumentException("'" + id + "' is not a valid id: " + Ids.SYNTAX);
         }
         return new EntityKey(type, id);
     }
