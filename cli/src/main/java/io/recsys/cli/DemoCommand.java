@@ -134,7 +134,8 @@ final class DemoCommand implements Callable<Integer> {
                             throw new IllegalStateException("the feature job stopped: "
                                     + client.getJobStatus().get());
                         }
-                        FeatureVector global = store.online().readLatest(List.of(EntityKey.GLOBAL)).get(EntityKey.GLOBAL);
+                        FeatureVector global = store.online().readLatest(List.of(EntityKey.GLOBAL))
+                                .get(EntityKey.GLOBAL);
                         System.out.printf("published %d events | last hour: %s impressions, %s clicks, CTR %.4f"
                                         + " | lists served to simulated users %d (unanswered %d)%n",
                                 simulation.published(), global.values().get("impressions_1h"),

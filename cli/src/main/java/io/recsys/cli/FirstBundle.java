@@ -74,8 +74,8 @@ final class FirstBundle {
         }
         BundleTrainer.Trained trained;
         try (ModelProgress progress = new ModelProgress()) {
-            trained = BundleTrainer.train(history, categories, from, now, store.offline(), FmReranker.Params.DEFAULT, 0.25,
-                    progress);
+            trained = BundleTrainer.train(history, categories, from, now, store.offline(), FmReranker.Params.DEFAULT,
+                    0.25, progress);
         }
         String version = "sim-" + Instant.ofEpochMilli(now).toString().replace(":", "").replace(".", "");
         BundleTrainer.write(trained, bundles, version, "simulator", registry, 100, from, now, Map.of());

@@ -93,8 +93,8 @@ final class JdbcOnlineStore implements OnlineStore {
     }
 
     /**
-     * The database selects the items with clicks and {@link FeatureDerivation#popularity} values each, so the decay
-     * is the same maths as the {@code popularity} feature's; a heap of {@code limit} keeps the best.
+     * The database selects the items with clicks and {@link FeatureDerivation#popularity(double, long, long)} values
+     * each, so the decay is the same maths as the {@code popularity} feature's; a heap of {@code limit} keeps the best.
      */
     @Override
     public List<ItemScore> trendingItems(int limit) {

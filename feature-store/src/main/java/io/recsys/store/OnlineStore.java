@@ -32,7 +32,8 @@ public interface OnlineStore {
 
     /**
      * The items with the most clicks decayed to now, most popular first (ties by item id); each score is the item's
-     * {@code popularity} feature as {@link io.recsys.schema.feature.FeatureDerivation#popularity} values it.
+     * {@code popularity} feature as
+     * {@link io.recsys.schema.feature.FeatureDerivation#popularity(double, long, long)} values it.
      */
     List<ItemScore> trendingItems(int limit);
 }

@@ -5,6 +5,7 @@ import io.recsys.schema.feature.Counters;
 import io.recsys.schema.feature.Delta;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.EntityType;
+import io.recsys.schema.feature.FeatureDerivation;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
 import io.recsys.schema.feature.FeatureVector;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -234,12 +236,12 @@ abstract class FeatureStoreContractTest {
                     new Counters(50, (long) clicks, 0, 0, 0, 50, clicks, T0)));
         }
         writer.write(List.of(), heads, List.of(), List.of());
-        io.recsys.schema.feature.FeatureDerivation derivation = new io.recsys.schema.feature.FeatureDerivation(REGISTRY);
+        FeatureDerivation derivation = new FeatureDerivation(REGISTRY);
         List<ItemScore> expected = heads.stream()
                 .filter(row -> row.counters().decayedClicks() > 0)
                 .map(row -> new ItemScore(row.entityId(),
                         derivation.popularity(row.counters().decayedClicks(), row.ts(), NOW.millis())))
-                .sorted(java.util.Comparator.comparingDouble(ItemScore::score).reversed()
+                .sorted(Comparator.comparingDouble(ItemScore::score).reversed()
                         .thenComparing(ItemScore::itemId))
                 .toList();
 

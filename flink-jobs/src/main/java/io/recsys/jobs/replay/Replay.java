@@ -105,7 +105,8 @@ public final class Replay {
             jobResult.get();
             long processed = processedSoFar(store.online());
             progress.processed(processed, total);
-            Counters counters = store.online().latestRow(EntityKey.GLOBAL).map(FeatureRow::counters).orElse(Counters.ZERO);
+            Counters counters = store.online().latestRow(EntityKey.GLOBAL).map(FeatureRow::counters)
+                    .orElse(Counters.ZERO);
             if (counters.impressions() != impressions || counters.clicks() != clicks || counters.views() != views) {
                 throw new IllegalStateException(String.format("the store's global totals (impressions %d, clicks %d,"
                                 + " views %d) differ from what the dataset's events count for (%d, %d, %d); see the"
