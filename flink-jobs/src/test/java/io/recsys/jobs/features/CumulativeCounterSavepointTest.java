@@ -1,22 +1,17 @@
 package io.recsys.jobs.features;
 
+import io.recsys.jobs.testing.StateFixtures;
 import io.recsys.schema.feature.Delta;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRow;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,20 +22,11 @@ import static org.assertj.core.api.Assertions.tuple;
  * entity's counters come back under its own key and its series goes on. A change to the state key
  * ({@link CountedEvent#stateKey}, {@link EntityType#stateCode}), to the state's names or to the value's byte layout
  * would lose every entity's counters, or give them to another entity, on the next savepoint upgrade; here it fails.
- *
- * <p>The fixture is the operator's snapshot as a savepoint holds it, written by release 0.1 with:
- * <pre>
- * mvn -o -pl flink-jobs -am test -Dtest=CumulativeCounterSavepointTest -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Drecsys.write-savepoint-fixtures=true
- * </pre>
- * Write a new one only with a release that breaks state compatibility on purpose (and says so in
- * docs/operations.md, "Upgrade the feature job with a savepoint"), under that release's name, keeping the old file
- * until no deployment runs it.
+ * How the fixture is written: {@link StateFixtures}.
  */
 class CumulativeCounterSavepointTest {
 
-    private static final String RELEASE = "0.1";
-    private static final String FIXTURE = "savepoints/cumulative-counters-" + RELEASE + ".snapshot";
+    private static final String UID = "cumulative-counters";
     private static final long SECOND = 1_000;
     private static final long BEGINNING = 1_573_603_200_000L; // 2019-11-13T00:00:00Z
     private static final Delta IMPRESSION = new Delta(1, 0, 0, 0, 0, 1.0);
@@ -62,7 +48,7 @@ class CumulativeCounterSavepointTest {
     @Test
     void shouldGoOnCountingEveryEntityFromTheStateTheReleaseWrote() throws Exception {
         try (var harness = newHarness()) {
-            harness.initializeState(OperatorSnapshotUtil.readStateHandle(fixture().toString()));
+            harness.initializeState(StateFixtures.read(UID));
             harness.open();
             for (EntityKey entity : List.of(USER, USER_CATEGORY, GLOBAL)) {
                 harness.processElement(event(entity, 10, IMPRESSION), BEGINNING + 10 * SECOND);
@@ -80,9 +66,9 @@ class CumulativeCounterSavepointTest {
         }
     }
 
-    /** Writes the fixture; run only by the command in the class comment. */
+    /** Writes the fixture; run only by the command in {@link StateFixtures}. */
     @Test
-    @EnabledIfSystemProperty(named = "recsys.write-savepoint-fixtures", matches = "true")
+    @EnabledIfSystemProperty(named = StateFixtures.WRITE_PROPERTY, matches = "true")
     void writeTheFixture() throws Exception {
         try (var harness = newHarness()) {
             harness.open();
@@ -91,12 +77,9 @@ class CumulativeCounterSavepointTest {
             }
             harness.processWatermark(BEGINNING + 5 * SECOND); // every instant final: the state holds counters only
             harness.prepareSnapshotPreBarrier(1); // the counters held on the heap go to state
-            OperatorSubtaskState snapshot = harness.snapshot(1, BEGINNING + 5 * SECOND);
-            Path target = Path.of("src/test/resources").resolve(FIXTURE);
-            Files.createDirectories(target.getParent());
-            OperatorSnapshotUtil.writeStateHandle(snapshot, target.toString());
-            assertThat(Map.of("entries", harness.numKeyedStateEntries(), "timers", harness.numEventTimeTimers()))
-                    .containsEntry("entries", 3).containsEntry("timers", 0);
+            StateFixtures.write(UID, harness.snapshot(1, BEGINNING + 5 * SECOND));
+            assertThat(harness.numKeyedStateEntries()).as("one value per entity").isEqualTo(3);
+            assertThat(harness.numEventTimeTimers()).isZero();
         }
     }
 
@@ -105,11 +88,6 @@ class CumulativeCounterSavepointTest {
         // as the job builds it: one event per batch here, so every event's head is emitted as it arrives
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new CumulativeCounter(6 * 3_600_000, USER_STATE_TTL, 50, 1), CountedEvent::stateKey, Types.STRING);
-    }
-
-    private static Path fixture() throws URISyntaxException {
-        return Path.of(Objects.requireNonNull(CumulativeCounterSavepointTest.class.getResource("/" + FIXTURE),
-                FIXTURE + " is missing from the test resources").toURI());
     }
 
     private static CountedEvent event(EntityKey entity, int second, Delta delta) {
