@@ -23,7 +23,9 @@ import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
 import io.recsys.schema.feature.Interaction;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
+import io.recsys.store.FeatureWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -157,10 +159,10 @@ final class ApiBenchCommand implements Callable<Integer> {
         results.put("rerank_head", api.rerankHead);
         String storeUrl = environment.storeUrl();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(environment.dataDir.resolve("kafka"));
-             JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
+             FeatureStore store = FeatureStores.open(storeUrl, registry)) {
             Topics.ensure(kafka.connection(), 2);
             System.err.println("writing " + items + " items and " + users + " users to the store...");
-            populate(store, load);
+            populate(store.writer(), load);
             Path bundles = environment.dataDir.resolve("bench-bundles");
             writeBundle(bundles, registry, results);
             ApiConfig config = api.config(bundles, storeUrl, kafka.connection());
@@ -228,7 +230,7 @@ final class ApiBenchCommand implements Callable<Integer> {
         return overload;
     }
 
-    private void populate(JdbcFeatureStore store, LoadProfile load) {
+    private void populate(FeatureWriter store, LoadProfile load) {
         Random random = new Random(1);
         long now = System.currentTimeMillis();
         List<FeatureRow> rows = new ArrayList<>();

@@ -7,7 +7,8 @@ import io.recsys.api.serving.LiveFeatures;
 import io.recsys.kafka.KafkaConnection;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -41,10 +42,10 @@ final class ApiReplicaReads implements AutoCloseable {
             return thread;
         });
         for (int r = 0; r < replicas; r++) {
-            JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry, Clock.systemUTC(), 4,
+            FeatureStore store = FeatureStores.open(storeUrl, registry, Clock.systemUTC(), 4,
                     RankerApi.STORE_CONNECTION_TIMEOUT);
             parts.add(store);
-            StoreReads reads = StoreReads.open(store, registry, new ApiMetrics(), CHANGE_LOOK_EVERY, kafka);
+            StoreReads reads = StoreReads.open(store.online(), registry, new ApiMetrics(), CHANGE_LOOK_EVERY, kafka);
             parts.add(reads);
             LiveFeatures features = reads.features();
             KeyDistribution users = KeyDistribution.parse(keyDistribution, keys, 100 + r);

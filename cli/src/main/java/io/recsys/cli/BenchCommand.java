@@ -15,7 +15,9 @@ import io.recsys.schema.event.EventType;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
+import io.recsys.store.OnlineStore;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
@@ -291,10 +293,10 @@ final class BenchCommand implements Runnable {
             KeyDistribution items = KeyDistribution.parse(keyDistribution, keys, 5);
             boolean postgres = environment.storeUrl().startsWith("jdbc:postgresql:");
             try (EventPublisher publisher = new EventPublisher(connection, topic, parallelism);
-                 JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), registry);
+                 FeatureStore store = FeatureStores.open(environment.storeUrl(), registry);
                  ApiReplicaReads replicas = new ApiReplicaReads(apiReplicas, environment.storeUrl(),
                          replicaChangeFeed.equals("kafka") ? connection : null, registry, keyDistribution, keys)) {
-                warmUp(publisher, store);
+                warmUp(publisher, store.online());
                 if (postgres) {
                     PostgresLoad.sample(environment.storeUrl()); // loads the driver and classes outside the run
                 }
@@ -308,7 +310,7 @@ final class BenchCommand implements Runnable {
                 while (System.nanoTime() - runStarted < warmupNanos + freshnessSeconds * 1_000_000_000L) {
                     long due = runStarted + (long) (sent * 1e9 / freshnessRate);
                     if (System.nanoTime() < due) {
-                        pollProbes(store, probes, probeItems, delays, delaysBySecond);
+                        pollProbes(store.online(), probes, probeItems, delays, delaysBySecond);
                         continue;
                     }
                     if (loadAtStart == null && postgres && System.nanoTime() - runStarted >= warmupNanos) {
@@ -330,7 +332,7 @@ final class BenchCommand implements Runnable {
                 PostgresLoad loadAtEnd = postgres ? PostgresLoad.sample(environment.storeUrl()) : null;
                 long drainUntil = System.currentTimeMillis() + 10_000;
                 while (!probes.isEmpty() && System.currentTimeMillis() < drainUntil) {
-                    pollProbes(store, probes, probeItems, delays, delaysBySecond);
+                    pollProbes(store.online(), probes, probeItems, delays, delaysBySecond);
                 }
                 client.cancel().get(30, TimeUnit.SECONDS);
                 Map<String, Object> result = new LinkedHashMap<>();
@@ -359,7 +361,7 @@ final class BenchCommand implements Runnable {
         }
 
         /** Waits until the job is running and writing before measuring. */
-        private void warmUp(EventPublisher publisher, JdbcFeatureStore store) throws InterruptedException {
+        private void warmUp(EventPublisher publisher, OnlineStore store) throws InterruptedException {
             long deadline = System.currentTimeMillis() + 120_000;
             String item = "warmup-" + UUID.randomUUID();
             publisher.send(Event.impression("w-" + item, "w", "u0", item, 1, "bench", null, null,
@@ -389,7 +391,7 @@ final class BenchCommand implements Runnable {
                     .toList();
         }
 
-        private static void pollProbes(JdbcFeatureStore store, List<long[]> probes, List<String> items,
+        private static void pollProbes(OnlineStore store, List<long[]> probes, List<String> items,
                                        List<Long> delays, TreeMap<Long, List<Long>> delaysBySecond) {
             for (int i = probes.size() - 1; i >= 0; i--) {
                 Optional<FeatureRow> row = store.latestRow(EntityKey.item(items.get(i)));

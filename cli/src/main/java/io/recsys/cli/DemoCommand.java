@@ -18,7 +18,8 @@ import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureVector;
 import io.recsys.simulator.Simulator;
 import io.recsys.simulator.SimulatorConfig;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -96,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
                     KafkaEndpoints.catalogue(connection, Topics.CATALOGUE), storeUrl, registry, settings.sinkBatching());
             JobClient client = FeatureJobRunner.startLocal(job, settings, metricsPort, "recsys-features");
             try (EventPublisher publisher = new EventPublisher(connection, Topics.EVENTS, 2);
-                 JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
+                 FeatureStore store = FeatureStores.open(storeUrl, registry)) {
                 Path bundles = environment.dataDir.resolve("bundles");
                 FirstBundle.ensure(bundles, simulator, publisher, store, registry);
                 ApiConfig config = api.config(bundles, storeUrl, connection);
@@ -133,7 +134,8 @@ final class DemoCommand implements Callable<Integer> {
                             throw new IllegalStateException("the feature job stopped: "
                                     + client.getJobStatus().get());
                         }
-                        FeatureVector global = store.readLatest(List.of(EntityKey.GLOBAL)).get(EntityKey.GLOBAL);
+                        FeatureVector global = store.online().readLatest(List.of(EntityKey.GLOBAL))
+                                .get(EntityKey.GLOBAL);
                         System.out.printf("published %d events | last hour: %s impressions, %s clicks, CTR %.4f"
                                         + " | lists served to simulated users %d (unanswered %d)%n",
                                 simulation.published(), global.values().get("impressions_1h"),
@@ -159,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The learning loop on a thread of its own, its metrics on the API's /metrics. */
-    private Thread startLoop(RankerApi server, String adminToken, KafkaConnection connection, JdbcFeatureStore store,
+    private Thread startLoop(RankerApi server, String adminToken, KafkaConnection connection, FeatureStore store,
                              FeatureRegistry registry, Path bundles) {
         BundleRegistry bundleRegistry = new BundleRegistry(bundles);
         LoopJournal journal = new LoopJournal(bundles, server.metricsRegistry());

@@ -11,8 +11,8 @@ import io.recsys.models.retrieval.HnswIndex;
 import io.recsys.models.evaluation.mind.MindEvaluation;
 import io.recsys.models.evaluation.trivago.TrivagoEvaluation;
 import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.store.FeatureStore;
 import io.recsys.store.FeatureStores;
-import io.recsys.store.JdbcFeatureStore;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,9 +81,9 @@ final class EvaluateCommand implements Runnable {
             FeatureRegistry registry = FeatureRegistry.load();
             Files.createDirectories(out);
             MindEvaluation.Outcome outcome;
-            try (JdbcFeatureStore features = JdbcFeatureStore.open(storeUrl, registry);
+            try (FeatureStore features = FeatureStores.open(storeUrl, registry);
                  ModelProgress progress = new ModelProgress()) {
-                outcome = MindEvaluation.run(path, dataset, features, MindEvaluation.Settings.defaults(day),
+                outcome = MindEvaluation.run(path, dataset, features.offline(), MindEvaluation.Settings.defaults(day),
                         Files.createTempDirectory("recsys-reranker-"), progress);
             }
             ReportWriter.write(outcome.result(), out);

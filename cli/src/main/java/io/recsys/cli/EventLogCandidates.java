@@ -13,7 +13,7 @@ import io.recsys.models.training.ImpressionLog;
 import io.recsys.models.training.PointInTimeJoin;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.feature.FeatureRegistry;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -33,7 +33,7 @@ final class EventLogCandidates implements LearningLoop.Candidates {
     static final String GATE_FILE = "gate.json";
 
     private final KafkaConnection kafka;
-    private final JdbcFeatureStore store;
+    private final FeatureStore store;
     private final FeatureRegistry registry;
     private final BundleRegistry bundles;
     private final Duration window;
@@ -43,7 +43,7 @@ final class EventLogCandidates implements LearningLoop.Candidates {
     private Map<String, String> categories = Map.of();
     private long until;
 
-    EventLogCandidates(KafkaConnection kafka, JdbcFeatureStore store, FeatureRegistry registry,
+    EventLogCandidates(KafkaConnection kafka, FeatureStore store, FeatureRegistry registry,
                        BundleRegistry bundles, Duration window, Duration holdout, ReplayGate gate) {
         if (holdout.isNegative() || holdout.isZero() || holdout.compareTo(window) >= 0) {
             throw new IllegalArgumentException("the gate's holdout (" + holdout + ") must be positive and shorter"
@@ -65,13 +65,13 @@ final class EventLogCandidates implements LearningLoop.Candidates {
             }).events();
         }
         until = now;
-        categories = EventLogTraining.categories(store, events);
+        categories = EventLogTraining.categories(store.catalogue(), events);
         long trainUntil = now - holdout.toMillis();
         String version = "loop-" + Instant.ofEpochMilli(now).toString().replace(":", "").replace(".", "");
         Map<String, Object> round = new LinkedHashMap<>();
         round.put("trained_by", "learning loop");
         round.put("gate_holdout_from", Instant.ofEpochMilli(trainUntil).toString());
-        EventLogTraining.train(events, categories, store, registry, bundles.root(), version,
+        EventLogTraining.train(events, categories, store.offline(), registry, bundles.root(), version,
                 trainUntil - window.toMillis(), trainUntil, round, Progress.NONE);
         return new LearningLoop.Candidate(version);
     }
@@ -84,7 +84,7 @@ final class EventLogCandidates implements LearningLoop.Candidates {
                     Instant.parse(servingBundle.manifest().trainedUntil()).toEpochMilli());
             List<ImpressionGroup> lists = ImpressionLog.groups(events, from, until);
             ReplayGate.Result result = gate.check(candidateBundle, servingBundle, lists,
-                    new PointInTimeJoin(store, RankingFeatures.all(), categories),
+                    new PointInTimeJoin(store.offline(), RankingFeatures.all(), categories),
                     ImpressionLog.exploredHeads(events, from, until));
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("serving", serving);

@@ -7,7 +7,8 @@ import io.recsys.models.training.BundleTrainer;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRegistry;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.ItemCatalogue;
+import io.recsys.store.OfflineStore;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,11 +29,11 @@ final class EventLogTraining {
     }
 
     /** Item → category for the items of {@code events}, from the store's catalogue. */
-    static Map<String, String> categories(JdbcFeatureStore store, List<Event> events) {
+    static Map<String, String> categories(ItemCatalogue catalogue, List<Event> events) {
         Set<String> items = new TreeSet<>();
         events.forEach(e -> items.add(e.itemId()));
         Map<String, String> categories = new HashMap<>();
-        for (ItemAttributes item : store.itemAttributes(items).values()) {
+        for (ItemAttributes item : catalogue.itemAttributes(items).values()) {
             if (item.category() != null) {
                 categories.put(item.itemId(), item.category());
             }
@@ -44,7 +45,7 @@ final class EventLogTraining {
      * Trains on the lists shown in [from, until) and writes the bundle as {@code version}; loads it once with the
      * API's own loader, so a bundle that would be refused at reload is refused here.
      */
-    static Path train(List<Event> events, Map<String, String> categories, JdbcFeatureStore store,
+    static Path train(List<Event> events, Map<String, String> categories, OfflineStore store,
                       FeatureRegistry registry, Path bundles, String version, long from, long until,
                       Map<String, Object> extraMetrics, Progress progress) throws Exception {
         BundleTrainer.Trained trained = BundleTrainer.train(events, categories, from, until, store,

@@ -9,7 +9,8 @@ import io.recsys.jobs.replay.Replay;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureVector;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -111,8 +112,8 @@ final class FeaturesCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(),
                         "--at must be an ISO-8601 instant such as 2019-11-13T10:00:00Z, got '" + at + "'");
             }
-            try (JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), FeatureRegistry.load())) {
-                FeatureVector vector = store.readAsOf(key, instant);
+            try (FeatureStore store = FeatureStores.open(environment.storeUrl(), FeatureRegistry.load())) {
+                FeatureVector vector = store.offline().readAsOf(key, instant);
                 Map<String, Object> json = new LinkedHashMap<>();
                 json.put("entity", key.toString());
                 json.put("at", Instant.ofEpochMilli(instant).toString());
@@ -144,8 +145,8 @@ final class FeaturesCommand implements Runnable {
                 throw new IllegalArgumentException("--older-than must be a positive duration such as P30D");
             }
             long cutoff = System.currentTimeMillis() - retention.toMillis();
-            try (JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), registry)) {
-                int deleted = store.deleteBefore(cutoff);
+            try (FeatureStore store = FeatureStores.open(environment.storeUrl(), registry)) {
+                int deleted = store.retention().deleteBefore(cutoff);
                 System.out.printf("deleted %d rows older than %s%n", deleted, Instant.ofEpochMilli(cutoff));
             }
             return 0;

@@ -12,7 +12,8 @@ import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.simulator.Simulator;
 import io.recsys.simulator.SimulatorConfig;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.OnlineStore;
 import me.tongfei.progressbar.ProgressBar;
 
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ final class FirstBundle {
      * Serves the data directory's current bundle if it has one; otherwise publishes two hours of simulated
      * history, waits until the feature job has it in the store, trains a bundle on it and makes it current.
      */
-    static void ensure(Path bundles, Simulator live, EventPublisher publisher, JdbcFeatureStore store,
+    static void ensure(Path bundles, Simulator live, EventPublisher publisher, FeatureStore store,
                                      FeatureRegistry registry) throws Exception {
         BundleRegistry bundleRegistry = new BundleRegistry(bundles);
         if (bundleRegistry.current().isPresent()) {
@@ -50,19 +51,19 @@ final class FirstBundle {
         List<Event> history = past.history(HISTORY_REQUESTS).stream().filter(e -> e.eventTime() < now).toList();
         System.out.println("training a first bundle from " + history.size() + " simulated events of the last "
                 + HISTORY_SPAN.toHours() + " h...");
-        long before = processed(store);
+        long before = processed(store.online());
         try (ProgressBar published = Progress.bar("publish history", history.size())) {
             publisher.publish(history, 0, published::stepTo);
         }
         long counted = FeedbackAttribution.countedFor(EntityType.GLOBAL, history, registry).size();
         try (ProgressBar processed = Progress.bar("history in store", counted)) {
             long deadline = System.currentTimeMillis() + 300_000;
-            while (processed(store) - before < counted) {
+            while (processed(store.online()) - before < counted) {
                 if (System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException("the feature job did not store the simulated history within"
                             + " 5 minutes");
                 }
-                processed.stepTo(processed(store) - before);
+                processed.stepTo(processed(store.online()) - before);
                 Thread.sleep(250);
             }
             processed.stepTo(counted);
@@ -73,15 +74,15 @@ final class FirstBundle {
         }
         BundleTrainer.Trained trained;
         try (ModelProgress progress = new ModelProgress()) {
-            trained = BundleTrainer.train(history, categories, from, now, store, FmReranker.Params.DEFAULT, 0.25,
-                    progress);
+            trained = BundleTrainer.train(history, categories, from, now, store.offline(), FmReranker.Params.DEFAULT,
+                    0.25, progress);
         }
         String version = "sim-" + Instant.ofEpochMilli(now).toString().replace(":", "").replace(".", "");
         BundleTrainer.write(trained, bundles, version, "simulator", registry, 100, from, now, Map.of());
         bundleRegistry.promote(version);
     }
 
-    private static long processed(JdbcFeatureStore store) {
+    private static long processed(OnlineStore store) {
         return store.latestRow(EntityKey.GLOBAL).map(row -> row.counters().impressions() + row.counters().clicks()
                 + row.counters().views() + row.counters().addToCarts() + row.counters().purchases()).orElse(0L);
     }

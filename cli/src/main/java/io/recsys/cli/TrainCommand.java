@@ -9,7 +9,8 @@ import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.training.BundleTrainer;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRegistry;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -84,10 +85,10 @@ final class TrainCommand implements Callable<Integer> {
                 log.records(), log.events().size(), Instant.ofEpochMilli(untilMillis), log.refused(),
                 log.duplicates());
         Path written;
-        try (JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), registry);
+        try (FeatureStore store = FeatureStores.open(environment.storeUrl(), registry);
              ModelProgress progress = new ModelProgress()) {
-            written = EventLogTraining.train(log.events(), EventLogTraining.categories(store, log.events()), store,
-                    registry, root, name, fromMillis, untilMillis, Map.of(), progress);
+            written = EventLogTraining.train(log.events(), EventLogTraining.categories(store.catalogue(), log.events()),
+                    store.offline(), registry, root, name, fromMillis, untilMillis, Map.of(), progress);
         }
         if (promote) {
             new BundleRegistry(root).promote(name);

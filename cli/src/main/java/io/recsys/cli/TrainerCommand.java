@@ -6,7 +6,8 @@ import io.recsys.kafka.EmbeddedKafka;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.rollout.LearningLoop;
 import io.recsys.schema.feature.FeatureRegistry;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -88,7 +89,7 @@ final class TrainerCommand implements Callable<Integer> {
         CollectorRegistry metrics = new CollectorRegistry();
         LoopJournal journal = new LoopJournal(bundleRegistry.root(), metrics);
         try (EmbeddedKafka embedded = kafka.startEmbeddedUnlessExternal(environment.dataDir);
-             JdbcFeatureStore store = JdbcFeatureStore.open(environment.storeUrl(), registry)) {
+             FeatureStore store = FeatureStores.open(environment.storeUrl(), registry)) {
             // a daemon server: it ends with the process
             new HTTPServer(new InetSocketAddress(metricsPort), metrics, true);
             LearningLoop learningLoop = new LearningLoop(

@@ -16,8 +16,8 @@ import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.simulator.Simulator;
 import io.recsys.simulator.SimulatorConfig;
+import io.recsys.store.FeatureStore;
 import io.recsys.store.FeatureStores;
-import io.recsys.store.JdbcFeatureStore;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -71,7 +71,7 @@ class EndToEndTest {
             }
             JobClient client = FeatureJobRunner.startLocal(job, settings, metricsPort, "e2e-features");
             try (EventPublisher publisher = new EventPublisher(connection, Topics.EVENTS, 2);
-                 JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
+                 FeatureStore store = FeatureStores.open(storeUrl, registry)) {
                 Path bundles = dir.resolve("bundles");
                 FirstBundle.ensure(bundles, simulator, publisher, store, registry);
                 ApiConfig config = ApiConfig.builder(bundles, storeUrl, connection)

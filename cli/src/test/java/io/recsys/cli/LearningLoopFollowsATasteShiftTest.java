@@ -25,8 +25,9 @@ import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.simulator.Simulator;
 import io.recsys.simulator.SimulatorConfig;
+import io.recsys.store.FeatureStore;
 import io.recsys.store.FeatureStores;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.OnlineStore;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -129,7 +130,7 @@ class LearningLoopFollowsATasteShiftTest {
             int jobMetricsPort = freePort();
             JobClient client = FeatureJobRunner.startLocal(job, settings, jobMetricsPort, "taste-shift-features");
             try (EventPublisher publisher = new EventPublisher(connection, Topics.EVENTS, 2);
-                 JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
+                 FeatureStore store = FeatureStores.open(storeUrl, registry)) {
                 BundleRegistry bundles = new BundleRegistry(dir.resolve("bundles"));
                 trainV1(past, publisher, store, registry, bundles);
                 ApiConfig config = ApiConfig.builder(bundles.root(), storeUrl, connection)
@@ -214,7 +215,7 @@ class LearningLoopFollowsATasteShiftTest {
     }
 
     /** Publishes the history, waits until the feature job has stored it, trains v1 on it and makes it current. */
-    private static void trainV1(Simulator past, EventPublisher publisher, JdbcFeatureStore store,
+    private static void trainV1(Simulator past, EventPublisher publisher, FeatureStore store,
                                 FeatureRegistry registry, BundleRegistry bundles) throws Exception {
         long now = System.currentTimeMillis();
         List<Event> history = past.history(HISTORY_LISTS).stream().filter(e -> e.eventTime() < now).toList();
@@ -223,21 +224,21 @@ class LearningLoopFollowsATasteShiftTest {
         });
         long counted = FeedbackAttribution.countedFor(EntityType.GLOBAL, history, registry).size();
         long deadline = System.currentTimeMillis() + 120_000;
-        while (processed(store) < counted) {
+        while (processed(store.online()) < counted) {
             assertThat(System.currentTimeMillis()).as("the feature job stored the history").isLessThan(deadline);
             Thread.sleep(250);
         }
         long t1 = System.currentTimeMillis();
         Map<String, String> categories = new HashMap<>();
         past.catalogue().forEach(item -> categories.put(item.itemId(), item.category()));
-        EventLogTraining.train(history, categories, store, registry, bundles.root(), "v1",
+        EventLogTraining.train(history, categories, store.offline(), registry, bundles.root(), "v1",
                 past.config().start(), now, Map.of(), Progress.NONE);
         bundles.promote("v1");
         System.out.printf("history stored in %d ms, v1 trained in %d ms%n", t1 - t0,
                 System.currentTimeMillis() - t1);
     }
 
-    private static long processed(JdbcFeatureStore store) {
+    private static long processed(OnlineStore store) {
         return store.latestRow(EntityKey.GLOBAL).map(row -> row.counters().impressions() + row.counters().clicks()
                 + row.counters().views() + row.counters().addToCarts() + row.counters().purchases()).orElse(0L);
     }

@@ -5,7 +5,10 @@ import io.recsys.schema.feature.FeatureVector;
 
 import java.util.List;
 
-/** Point-in-time reads for training: the value of an entity at t is built only from events with time &lt; t. */
+/**
+ * Point-in-time reads for training, evaluation and feature history: the value of an entity at t is built only from
+ * events with time &lt; t, so a label at t never leaks into its own features.
+ */
 public interface OfflineStore {
 
     FeatureVector readAsOf(EntityKey entity, long atMillis);

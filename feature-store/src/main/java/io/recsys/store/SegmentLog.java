@@ -19,7 +19,8 @@ import java.util.TreeMap;
 
 /**
  * The feature log in the table {@code feature_segments}: writes of final segments, the latest row before an instant
- * (from the segments or the entity's head in {@code feature_latest}), and retention. Everything here answers "which cumulative row holds at t"; turning rows into features is
+ * (from the segments or the entity's head in {@code feature_latest}, see {@link LatestRows}), and retention.
+ * Everything here answers "which cumulative row holds at t"; turning rows into features is
  * {@code FeatureDerivation}'s.
  */
 final class SegmentLog {
@@ -210,7 +211,7 @@ final class SegmentLog {
                     }
                     rs.getLong(5);
                     if (!rs.wasNull()) {
-                        candidates.head = JdbcFeatureStore.readRow(lookup.type(), lookup.id(), rs, 5);
+                        candidates.head = LatestRows.read(lookup.type(), lookup.id(), rs, 5);
                     }
                 }
             }
@@ -242,7 +243,7 @@ final class SegmentLog {
                 }
                 try (ResultSet rs = headStatement.executeQuery()) {
                     if (rs.next()) {
-                        candidates.head = JdbcFeatureStore.readRow(lookup.type(), lookup.id(), rs, 1);
+                        candidates.head = LatestRows.read(lookup.type(), lookup.id(), rs, 1);
                     }
                 }
             }

@@ -1,11 +1,14 @@
 package io.recsys.store;
 
+import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.store.testing.TestDatabases;
+
+import java.time.Clock;
 
 class H2FeatureStoreTest extends FeatureStoreContractTest {
 
     @Override
-    String freshUrl() {
-        return TestDatabases.freshH2();
+    FeatureStore openFreshStore(FeatureRegistry registry, Clock clock) {
+        return FeatureStores.open(TestDatabases.freshH2(), registry, clock, 2);
     }
 }

@@ -5,7 +5,8 @@ import io.recsys.schema.feature.Counters;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
 
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
@@ -44,8 +45,8 @@ final class TestCluster {
 
     /** Events counted in the store so far: the global entity's latest totals. */
     static long processed(String storeUrl, FeatureRegistry registry) {
-        try (JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
-            Counters c = store.latestRow(EntityKey.GLOBAL).map(FeatureRow::counters).orElse(Counters.ZERO);
+        try (FeatureStore store = FeatureStores.open(storeUrl, registry)) {
+            Counters c = store.online().latestRow(EntityKey.GLOBAL).map(FeatureRow::counters).orElse(Counters.ZERO);
             return c.impressions() + c.clicks() + c.views() + c.addToCarts() + c.purchases();
         }
     }

@@ -15,7 +15,9 @@ import io.recsys.kafka.KafkaConnection;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
+import io.recsys.store.OnlineStore;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -62,7 +64,7 @@ public final class RankerApi implements AutoCloseable {
     private static final int IMPRESSION_BATCH_BYTES = 256 * 1024;
 
     private final Vertx vertx;
-    private final JdbcFeatureStore store;
+    private final FeatureStore store;
     private final KafkaProducer<String, String> producer;
     private final KafkaProducer<String, String> impressionProducer;
     private final ServingModels models;
@@ -72,7 +74,7 @@ public final class RankerApi implements AutoCloseable {
     private final int port;
     private final CollectorRegistry metrics;
 
-    private RankerApi(Vertx vertx, JdbcFeatureStore store, KafkaProducer<String, String> producer,
+    private RankerApi(Vertx vertx, FeatureStore store, KafkaProducer<String, String> producer,
                       KafkaProducer<String, String> impressionProducer, ServingModels models, StoreReads reads,
                       LiveSampler live, RankerServer server, int port, CollectorRegistry metrics) {
         this.vertx = vertx;
@@ -90,34 +92,34 @@ public final class RankerApi implements AutoCloseable {
     /** Starts the API with the registry's current bundle; fails if it cannot be loaded. */
     public static RankerApi start(ApiConfig config, FeatureRegistry registry) throws Exception {
         Vertx vertx = Vertx.vertx();
-        JdbcFeatureStore store = null;
+        FeatureStore store = null;
         KafkaProducer<String, String> producer = null;
         KafkaProducer<String, String> impressionProducer = null;
         ServingModels models = null;
         StoreReads reads = null;
         LiveSampler live = null;
         try {
-            store = JdbcFeatureStore.open(config.storeUrl(), registry, Clock.systemUTC(), 4,
-                    STORE_CONNECTION_TIMEOUT);
+            store = FeatureStores.open(config.storeUrl(), registry, Clock.systemUTC(), 4, STORE_CONNECTION_TIMEOUT);
+            OnlineStore online = store.online();
             producer = producer(config.kafka(), 2, DEFAULT_BATCH_BYTES);
             impressionProducer = producer(config.kafka(), IMPRESSION_LINGER_MILLIS, IMPRESSION_BATCH_BYTES);
             BundleRegistry bundles = new BundleRegistry(config.bundlesDir());
             models = new ServingModels(bundles, registry);
             models.reload(null, null, 0);
             ApiMetrics metrics = new ApiMetrics();
-            reads = StoreReads.open(store, registry, metrics, Duration.ofMillis(config.featureCacheMillis()),
+            reads = StoreReads.open(online, registry, metrics, Duration.ofMillis(config.featureCacheMillis()),
                     config.kafkaChangeFeed() ? config.kafka() : null);
             RecommendationService recommendations = new RecommendationService(models, reads.features(),
-                    reads.trending(), new Catalogue(store, reads.breaker()), new ImpressionLogger(impressionProducer, metrics),
+                    reads.trending(), new Catalogue(store.catalogue(), reads.breaker()),
+                    new ImpressionLogger(impressionProducer, metrics),
                     metrics, config.candidates(), config.rerankHead(), config.diversity(), config.blockedItems(),
                     new Exploration(config.exploration().share(), config.exploration().head(), System.nanoTime()));
             live = new LiveSampler(metrics, config.jobMetrics(), Clock.systemUTC());
-            // readiness reads the latest global row: the cheapest read the store has, and on no store interface
-            JdbcFeatureStore opened = store;
+            // readiness reads the latest global row: the cheapest read the store has
             RankerServer server = new RankerServer(vertx, config, recommendations,
-                    new EventIngest(producer, metrics, Clock.systemUTC()), models, bundles, store, store,
-                    () -> opened.latestRow(EntityKey.GLOBAL), metrics, live,
-                    new QuickPicks(reads.recentWrites(), store));
+                    new EventIngest(producer, metrics, Clock.systemUTC()), models, bundles, online, store.offline(),
+                    () -> online.latestRow(EntityKey.GLOBAL), metrics, live,
+                    new QuickPicks(reads.recentWrites(), online));
             int port = server.start().await();
             server.updateModelInfo();
             return new RankerApi(vertx, store, producer, impressionProducer, models, reads, live, server, port,

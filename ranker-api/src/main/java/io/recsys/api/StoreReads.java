@@ -11,7 +11,7 @@ import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
 import io.recsys.schema.feature.FeatureDerivation;
 import io.recsys.schema.feature.FeatureRegistry;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.OnlineStore;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +62,7 @@ public final class StoreReads implements AutoCloseable {
      * @param changeTopicKafka     Kafka holding the feature job's change topic to learn writes from; null: ask the
      *                             store
      */
-    public static StoreReads open(JdbcFeatureStore store, FeatureRegistry registry, ApiMetrics metrics,
+    public static StoreReads open(OnlineStore store, FeatureRegistry registry, ApiMetrics metrics,
                                   Duration refreshAfter, KafkaConnection changeTopicKafka) throws InterruptedException {
         StoreBreaker breaker = new StoreBreaker(RankerApi.STORE_BREAKER_FAILURES, RankerApi.STORE_BREAKER_COOL_DOWN,
                 Clock.systemUTC(), metrics);

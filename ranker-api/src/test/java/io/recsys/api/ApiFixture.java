@@ -8,7 +8,8 @@ import io.recsys.schema.feature.Counters;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
 import io.recsys.store.testing.TestDatabases;
 
 import java.net.URI;
@@ -31,7 +32,7 @@ final class ApiFixture implements AutoCloseable {
     static final FeatureRegistry REGISTRY = FeatureRegistry.load();
 
     final EmbeddedKafka kafka;
-    final JdbcFeatureStore store;
+    final FeatureStore store;
     final BundleRegistry bundles;
     final RankerApi api;
     /**
@@ -50,14 +51,14 @@ final class ApiFixture implements AutoCloseable {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         Topics.ensure(kafka.connection(), 2);
         String storeUrl = TestDatabases.freshH2();
-        store = JdbcFeatureStore.open(storeUrl, REGISTRY);
+        store = FeatureStores.open(storeUrl, REGISTRY);
         long now = System.currentTimeMillis();
         List<FeatureRow> rows = new ArrayList<>();
         for (int i = 1; i <= 50; i++) {
             rows.add(new FeatureRow(EntityType.ITEM, "i" + i, now - 60_000,
                     new Counters(100, i, 0, 0, 0, 100, i, now - 3_600_000)));
         }
-        store.write(rows, List.of(), List.of());
+        store.writer().write(rows, List.of(), List.of());
         bundles = new BundleRegistry(dir.resolve("bundles"));
         writeBundle(bundles.root(), "v1", 1);
         writeBundle(bundles.root(), "v2", 2);

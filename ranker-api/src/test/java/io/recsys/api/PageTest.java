@@ -117,7 +117,7 @@ class PageTest {
         }
         rows.add(new FeatureRow(EntityType.USER, "u9", now - 4_000, new Counters(20, 0, 0, 0, 0, 20, 0,
                 now - 600_000)));
-        fixture.store.write(rows, interactions, List.of());
+        fixture.store.writer().write(rows, interactions, List.of());
     }
 
     @AfterAll
@@ -355,7 +355,7 @@ class PageTest {
         // what the feature job writes after five clicks on the item
         long now = System.currentTimeMillis();
         long clicks = Long.parseLong(first.substring(1)) + 5;
-        fixture.store.write(List.of(new FeatureRow(EntityType.ITEM, first, now - 500,
+        fixture.store.writer().write(List.of(new FeatureRow(EntityType.ITEM, first, now - 500,
                 new Counters(110, clicks, 0, 0, 0, 110, clicks, now - 3_600_000))), List.of(), List.of());
 
         browser.waitFor("the chart of " + first + " to show the new clicks", "(() => { const v = "

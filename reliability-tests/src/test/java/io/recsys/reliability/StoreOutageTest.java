@@ -20,7 +20,9 @@ import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
 import io.recsys.simulator.Simulator;
 import io.recsys.simulator.SimulatorConfig;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
+import io.recsys.store.OnlineStore;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -92,7 +94,7 @@ class StoreOutageTest {
                     simulator.catalogue().stream().map(ItemAttributes::toJson).toList());
 
             try (ApiUnderTest api = ApiUnderTest.start(dir, store, bootstrap, REGISTRY, CLIENT_TIMEOUT);
-                 JdbcFeatureStore reader = JdbcFeatureStore.open(store, REGISTRY)) {
+                 FeatureStore reader = FeatureStores.open(store, REGISTRY)) {
                 WriterCount.reset();
                 FeatureJob job = new FeatureJob(
                         KafkaEndpoints.events(kafka.connection(), eventsTopic, KafkaTestTopics.zeros(eventsTopic, PARTITIONS),
@@ -112,11 +114,11 @@ class StoreOutageTest {
                     }, OWN_THREAD);
 
                     await("the job writes to the store", Duration.ofMinutes(2),
-                            () -> processed(reader) >= events.size() / 5);
+                            () -> processed(reader.online()) >= events.size() / 5);
                     assertThat(askFor(api, "u1", "u2", "u3")).as("answers before the outage").allMatch(Answer::whole);
 
                     assertThat(publishing).as("events still stream when the store stops").isNotDone();
-                    long writtenBefore = processed(reader);
+                    long writtenBefore = processed(reader.online());
                     Outage outage = duringOutage(postgres, api);
                     assertThat(publishing).as("events still stream when the store is back").isNotDone();
                     long back = System.nanoTime();
@@ -314,7 +316,7 @@ class StoreOutageTest {
         return ends;
     }
 
-    private static long processed(JdbcFeatureStore store) {
+    private static long processed(OnlineStore store) {
         Counters c = store.latestRow(EntityKey.GLOBAL).map(FeatureRow::counters).orElse(Counters.ZERO);
         return c.impressions() + c.clicks() + c.views() + c.addToCarts() + c.purchases();
     }

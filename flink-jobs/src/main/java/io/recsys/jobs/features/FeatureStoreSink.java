@@ -6,7 +6,9 @@ import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
 import io.recsys.schema.feature.FeatureSegment;
 import io.recsys.schema.feature.Interaction;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
+import io.recsys.store.FeatureWriter;
 import io.recsys.store.StoreUnavailableException;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -77,7 +79,7 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
         Duration retention = context.getTaskInfo().getIndexOfThisSubtask() == 0 ? registry.retention() : null;
         ChangePublisher changes = changesKafka == null ? null
                 : new ChangePublisher(changesKafka, changesTopic, context.metricGroup());
-        return new Writer(JdbcFeatureStore.open(storeUrl, registry), context, maxBatch, flushIntervalMs, retention,
+        return new Writer(FeatureStores.open(storeUrl, registry), context, maxBatch, flushIntervalMs, retention,
                 changes);
     }
 
@@ -91,7 +93,8 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
 
         private static final int ATTEMPTS = 3;
 
-        private final JdbcFeatureStore store;
+        private final FeatureStore store;
+        private final FeatureWriter writer;
         private final ProcessingTimeService time;
         private final int maxBatch;
         private final long flushIntervalMs;
@@ -120,9 +123,10 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
         }
 
         /** @param retention how long log rows and interactions are kept, in event time; null: not by this writer */
-        Writer(JdbcFeatureStore store, WriterInitContext context, int maxBatch, long flushIntervalMs,
+        Writer(FeatureStore store, WriterInitContext context, int maxBatch, long flushIntervalMs,
                Duration retention, ChangePublisher changes) {
             this.store = store;
+            this.writer = store.writer();
             this.changes = changes;
             this.time = context.getProcessingTimeService();
             this.maxBatch = maxBatch;
@@ -172,7 +176,7 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
             handOver();
             awaitInFlight();
             try {
-                store.makeDurable();
+                writer.makeDurable();
             } catch (StoreUnavailableException e) {
                 throw new IOException("feature store could not make writes durable before a checkpoint", e);
             }
@@ -213,7 +217,7 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
             long started = System.nanoTime();
             for (int attempt = 1; ; attempt++) {
                 try {
-                    store.write(batch.segments, batch.heads, batch.interactions, batch.items);
+                    writer.write(batch.segments, batch.heads, batch.interactions, batch.items);
                     break;
                 } catch (StoreUnavailableException e) {
                     if (attempt == ATTEMPTS) {
@@ -252,7 +256,7 @@ public class FeatureStoreSink implements Sink<StoreRecord> {
          */
         private void retire(long cutoff) {
             try {
-                rowsRetired.inc(store.deleteBefore(cutoff));
+                rowsRetired.inc(store.retention().deleteBefore(cutoff));
             } catch (StoreUnavailableException e) {
                 LOG.warn("retention before {} failed; retried in {}", Instant.ofEpochMilli(cutoff),
                         RETENTION_EVERY, e);

@@ -16,7 +16,9 @@ import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
+import io.recsys.store.OnlineStore;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -93,17 +95,18 @@ public final class Replay {
         long views = counted.stream().filter(e -> e.type() == EventType.VIEW).count();
         long total = dataset.events().size();
         try (EventPublisher publisher = new EventPublisher(kafka, Topics.EVENTS, actualPartitions);
-             JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
+             FeatureStore store = FeatureStores.open(storeUrl, registry)) {
             publisher.publish(dataset.events(), eventsPerSecond, sent -> progress.published(sent, total));
             var jobResult = client.getJobExecutionResult();
             while (!jobResult.isDone()) {
-                progress.processed(processedSoFar(store), total);
+                progress.processed(processedSoFar(store.online()), total);
                 Thread.sleep(500);
             }
             jobResult.get();
-            long processed = processedSoFar(store);
+            long processed = processedSoFar(store.online());
             progress.processed(processed, total);
-            Counters counters = store.latestRow(EntityKey.GLOBAL).map(FeatureRow::counters).orElse(Counters.ZERO);
+            Counters counters = store.online().latestRow(EntityKey.GLOBAL).map(FeatureRow::counters)
+                    .orElse(Counters.ZERO);
             if (counters.impressions() != impressions || counters.clicks() != clicks || counters.views() != views) {
                 throw new IllegalStateException(String.format("the store's global totals (impressions %d, clicks %d,"
                                 + " views %d) differ from what the dataset's events count for (%d, %d, %d); see the"
@@ -115,7 +118,7 @@ public final class Replay {
         }
     }
 
-    private static long processedSoFar(JdbcFeatureStore store) {
+    private static long processedSoFar(OnlineStore store) {
         Optional<FeatureRow> global = store.latestRow(EntityKey.GLOBAL);
         return global.map(row -> {
             Counters c = row.counters();

@@ -13,7 +13,8 @@ import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.simulator.Simulator;
 import io.recsys.simulator.SimulatorConfig;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
 import io.recsys.store.testing.TestDatabases;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -82,8 +83,8 @@ class FeatureJobOnSecuredKafkaTest {
                     SinkBatching.DEFAULT).build(env);
             env.execute("feature-job-on-secured-kafka");
 
-            try (JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, REGISTRY)) {
-                Counters global = store.latestRow(EntityKey.GLOBAL).orElseThrow().counters();
+            try (FeatureStore store = FeatureStores.open(storeUrl, REGISTRY)) {
+                Counters global = store.online().latestRow(EntityKey.GLOBAL).orElseThrow().counters();
                 List<Event> counted = FeedbackAttribution.countedFor(EntityType.GLOBAL, events, REGISTRY);
                 assertThat(global.impressions()).isEqualTo(count(counted, EventType.IMPRESSION));
                 assertThat(global.clicks()).isEqualTo(count(counted, EventType.CLICK));

@@ -10,7 +10,9 @@ import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.simulator.Simulator;
 import io.recsys.simulator.SimulatorConfig;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
+import io.recsys.store.OfflineStore;
 import io.recsys.store.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +53,8 @@ class ReplayTest {
             Event probe = dataset.events().get(dataset.events().size() / 2);
             long t = probe.eventTime() + 1;
             BruteForce truth = new BruteForce(dataset.events());
-            try (JdbcFeatureStore features = JdbcFeatureStore.open(store, registry)) {
+            try (FeatureStore opened = FeatureStores.open(store, registry)) {
+                OfflineStore features = opened.offline();
                 var once = features.readAsOf(EntityKey.item(probe.itemId()), t).values();
                 assertThat(once).containsEntry("impressions_24h",
                         truth.count(BruteForce.item(probe.itemId()), EventType.IMPRESSION, t, 24 * HOUR));

@@ -6,7 +6,9 @@ import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureVector;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
+import io.recsys.store.OfflineStore;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +52,8 @@ public final class WindowedCountAssertions {
             instants.add(first + (long) (random.nextDouble() * (last - first + 2 * HOUR)));
         }
         long shortWindow = registry.shortWindow().toMillis();
-        try (JdbcFeatureStore store = JdbcFeatureStore.open(storeUrl, registry)) {
+        try (FeatureStore opened = FeatureStores.open(storeUrl, registry)) {
+            OfflineStore store = opened.offline();
             for (long t : instants) {
                 for (String item : items) {
                     FeatureVector features = store.readAsOf(EntityKey.item(item), t);

@@ -1,7 +1,7 @@
 package io.recsys.api.serving;
 
 import io.recsys.schema.event.ItemAttributes;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.ItemCatalogue;
 import io.recsys.store.StoreUnavailableException;
 
 import java.time.Duration;
@@ -25,7 +25,7 @@ public final class Catalogue {
     private record Held(String category, long readAt) {
     }
 
-    private final JdbcFeatureStore store;
+    private final ItemCatalogue store;
     private final StoreBreaker breaker;
     private final Map<String, Held> categories = new ConcurrentHashMap<>();
 
@@ -36,7 +36,7 @@ public final class Catalogue {
     public record Lookup(String[] categories, String failure) {
     }
 
-    public Catalogue(JdbcFeatureStore store, StoreBreaker breaker) {
+    public Catalogue(ItemCatalogue store, StoreBreaker breaker) {
         this.store = store;
         this.breaker = breaker;
     }

@@ -9,7 +9,8 @@ import io.recsys.schema.feature.FeatureChanges;
 import io.recsys.schema.feature.FeatureDerivation;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
 import io.recsys.store.testing.TestDatabases;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -81,21 +82,21 @@ class KafkaChangeFeedTest {
 
     @Test
     void shouldMakeLiveFeaturesReReadAHeldEntityOnlyWhenTheFeedSaysItWasWritten() throws Exception {
-        try (JdbcFeatureStore store = JdbcFeatureStore.open(TestDatabases.freshH2(), REGISTRY);
+        try (FeatureStore store = FeatureStores.open(TestDatabases.freshH2(), REGISTRY);
              KafkaChangeFeed feed = new KafkaChangeFeed(kafka.connection(), Topics.FEATURE_CHANGES,
                      Duration.ofSeconds(10), new ApiMetrics())) {
             assertThat(feed.awaitStarted(Duration.ofSeconds(30))).isTrue();
             long now = System.currentTimeMillis();
             EntityKey item = EntityKey.item("held");
-            store.write(List.of(row("held", now - 2_000, 1)), List.of(), List.of());
+            store.writer().write(List.of(row("held", now - 2_000, 1)), List.of(), List.of());
             ApiMetrics metrics = new ApiMetrics();
-            LiveFeatures features = new LiveFeatures(store, feed, new StoreBreaker(3, Duration.ofSeconds(5),
+            LiveFeatures features = new LiveFeatures(store.online(), feed, new StoreBreaker(3, Duration.ofSeconds(5),
                     Clock.systemUTC(), metrics), new FeatureDerivation(REGISTRY), Duration.ofMillis(100),
                     Duration.ofHours(1), metrics, () -> { });
             try {
                 assertThat(clicks24h(features, item)).isEqualTo(1);
 
-                store.write(List.of(row("held", now - 1_000, 2)), List.of(), List.of());
+                store.writer().write(List.of(row("held", now - 1_000, 2)), List.of(), List.of());
                 Thread.sleep(1_000); // ten looks: without a change message the held value stays
                 assertThat(clicks24h(features, item)).isEqualTo(1);
 

@@ -4,6 +4,7 @@ import io.recsys.api.HandClock;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureDerivation;
 import io.recsys.schema.feature.FeatureRegistry;
+import io.recsys.schema.feature.FeatureRow;
 import io.recsys.schema.feature.FeatureVector;
 import io.recsys.store.ItemScore;
 import io.recsys.store.OnlineStore;
@@ -16,6 +17,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.CountDownLatch;
@@ -215,6 +217,11 @@ class StoreBreakerTest {
         @Override
         public Map<EntityKey, Long> writtenSince(long writtenAtOrAfter) {
             throw new AssertionError("the refresh runs once an hour in these tests");
+        }
+
+        @Override
+        public Optional<FeatureRow> latestRow(EntityKey entity) {
+            throw new AssertionError("not read by LiveFeatures");
         }
 
         @Override

@@ -34,11 +34,6 @@ public record Counters(long impressions, long clicks, long views, long addToCart
                 Math.min(firstSeen, deltaTs));
     }
 
-    /** The popularity at {@code atMillis}, given that this row is valued at {@code rowTs}. */
-    public double decayedClicksAt(long rowTs, long atMillis, double halfLifeMillis) {
-        return decayedClicks == 0.0 ? 0.0 : decayedClicks * decayFactor(atMillis - rowTs, halfLifeMillis);
-    }
-
     public static double decayFactor(long elapsedMillis, double halfLifeMillis) {
         return elapsedMillis <= 0 ? 1.0 : Math.pow(0.5, elapsedMillis / halfLifeMillis);
     }

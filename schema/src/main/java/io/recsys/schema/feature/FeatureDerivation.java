@@ -159,7 +159,16 @@ public final class FeatureDerivation {
     }
 
     private double popularity(FeatureRow row, long t) {
-        return row == null ? 0.0 : row.counters().decayedClicksAt(row.ts(), t, registry.halfLifeMillis());
+        return row == null ? 0.0 : popularity(row.counters().decayedClicks(), row.ts(), t);
+    }
+
+    /**
+     * An entity's popularity at {@code t}: the decayed clicks of its row at {@code rowTs}, decayed on with the
+     * registry's half-life to {@code t} (never grown, for a row after t). The {@code popularity} feature, category
+     * affinity and the store's trending list all value clicks with it.
+     */
+    public double popularity(double decayedClicks, long rowTs, long t) {
+        return decayedClicks == 0.0 ? 0.0 : decayedClicks * Counters.decayFactor(t - rowTs, registry.halfLifeMillis());
     }
 
     private Map<String, Object> ordered(EntityType type, Map<String, Object> values) {
