@@ -14,7 +14,8 @@ import io.recsys.schema.feature.Counters;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
 import io.recsys.store.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +42,7 @@ class ReplayGateTest {
 
     @TempDir
     static Path root;
-    private static JdbcFeatureStore store;
+    private static FeatureStore store;
     private static PointInTimeJoin join;
     private static ModelBundle good;
     private static ModelBundle shuffled;
@@ -53,15 +54,15 @@ class ReplayGateTest {
 
     @BeforeAll
     static void trainTwoBundles() throws Exception {
-        store = JdbcFeatureStore.open(TestDatabases.freshH2(), REGISTRY);
+        store = FeatureStores.open(TestDatabases.freshH2(), REGISTRY);
         List<FeatureRow> rows = new ArrayList<>();
         for (int i = 0; i < ITEMS; i++) {
             long clicks = Math.round(1_000 * trueCtr(i));
             rows.add(new FeatureRow(EntityType.ITEM, "i" + i, T - 3_600_000L,
                     new Counters(1_000, clicks, 0, 0, 0, 1_000, clicks, T - 7_200_000L)));
         }
-        store.write(rows, List.of(), List.of());
-        join = new PointInTimeJoin(store, RankingFeatures.all(), Map.of());
+        store.writer().write(rows, List.of(), List.of());
+        join = new PointInTimeJoin(store.offline(), RankingFeatures.all(), Map.of());
         SplittableRandom random = new SplittableRandom(17);
         List<LabeledGroup> training = join.join(lists(random, 400, T), RetrievalScorer.NONE, done -> {
         });

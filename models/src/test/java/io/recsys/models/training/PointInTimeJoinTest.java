@@ -7,7 +7,8 @@ import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
 import io.recsys.schema.feature.Interaction;
-import io.recsys.store.JdbcFeatureStore;
+import io.recsys.store.FeatureStore;
+import io.recsys.store.FeatureStores;
 import io.recsys.store.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +30,8 @@ class PointInTimeJoinTest {
     @Test
     void aTrainingRowNeverSeesEventsAtOrAfterItsImpressionTime() {
         FeatureRegistry registry = FeatureRegistry.load();
-        try (JdbcFeatureStore store = JdbcFeatureStore.open(TestDatabases.freshH2(), registry)) {
-            store.write(List.of(
+        try (FeatureStore store = FeatureStores.open(TestDatabases.freshH2(), registry)) {
+            store.writer().write(List.of(
                     item(T - 2 * HOUR, 10, 1),
                     // the click of the very impression being labelled, and everything after it: a leak if seen
                     item(T, 11, 5),
@@ -38,7 +39,7 @@ class PointInTimeJoinTest {
                     new FeatureRow(EntityType.USER, "u1", T, new Counters(0, 1, 0, 0, 0, 0, 1, T))),
                     List.of(new Interaction("u1", T, "i1", "click")), List.of());
             RankingFeatures features = RankingFeatures.all();
-            PointInTimeJoin join = new PointInTimeJoin(store, features, Map.of());
+            PointInTimeJoin join = new PointInTimeJoin(store.offline(), features, Map.of());
             ImpressionGroup group = new ImpressionGroup("r1", "u1", T, List.of("i1"), new boolean[]{true});
 
             double[] row = join.candidates(group, RetrievalScorer.NONE)[0];
