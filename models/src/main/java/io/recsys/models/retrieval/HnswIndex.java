@@ -10,6 +10,7 @@ import org.apache.lucene.util.hnsw.HnswGraphSearcher;
 import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
+import org.apache.lucene.util.hnsw.UpdateableRandomVectorScorer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -175,14 +176,39 @@ public final class HnswIndex implements VectorIndex {
     private record ItemScorers(float[][] vectors) implements RandomVectorScorerSupplier {
 
         @Override
-        public RandomVectorScorer scorer(int ord) {
-            return new InnerProductScorer(vectors[ord], vectors);
+        public UpdateableRandomVectorScorer scorer() {
+            return new ItemToItemScorer(vectors);
         }
 
-        /** Holds no per-thread state, so every builder worker can share it. */
+        /** Each scorer holds its own scoring item, so every builder worker can share this supplier. */
         @Override
         public RandomVectorScorerSupplier copy() {
             return this;
+        }
+    }
+
+    /** Inner product of the item set by {@link #setScoringOrdinal} with each item. */
+    private static final class ItemToItemScorer implements UpdateableRandomVectorScorer {
+        private final float[][] vectors;
+        private float[] fixed;
+
+        ItemToItemScorer(float[][] vectors) {
+            this.vectors = vectors;
+        }
+
+        @Override
+        public void setScoringOrdinal(int node) {
+            fixed = vectors[node];
+        }
+
+        @Override
+        public float score(int node) {
+            return VectorUtil.dotProduct(fixed, vectors[node]);
+        }
+
+        @Override
+        public int maxOrd() {
+            return vectors.length;
         }
     }
 
