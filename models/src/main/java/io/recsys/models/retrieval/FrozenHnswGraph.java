@@ -92,6 +92,19 @@ final class FrozenHnswGraph {
         return entryNode;
     }
 
+    /** The heap the graph's arrays take (array headers included). */
+    long bytes() {
+        long total = 0;
+        for (int level = 0; level < levels(); level++) {
+            total += intArrayBytes(offsets[level]) + intArrayBytes(neighbours[level]) + intArrayBytes(nodesOnLevel[level]);
+        }
+        return total;
+    }
+
+    private static long intArrayBytes(int[] array) {
+        return array == null ? 0 : 16 + 4L * array.length;
+    }
+
     int levels() {
         return offsets.length;
     }

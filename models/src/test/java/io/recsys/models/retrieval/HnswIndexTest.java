@@ -3,6 +3,8 @@ package io.recsys.models.retrieval;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -197,6 +199,38 @@ class HnswIndexTest {
 
         assertThat(small.search(queries[0], K)).extracting(ScoredItem::itemId)
                 .containsExactlyInAnyOrderElementsOf(three.itemIds());
+    }
+
+    /**
+     * The walk scores byte codes and only the final ranking uses floats; with a beam as wide as the index every item
+     * is a candidate, so the answer must be the exact one, on sizes no SIMD lane width divides.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 97, 551})
+    void withABeamAsWideAsTheIndexTheAnswerIsTheExactTopKOnOddSizes(int count) {
+        ItemEmbeddings some = randomUnnormalised(new SplittableRandom(count), count);
+        HnswIndex small = HnswIndex.build(some, HnswIndex.Params.defaults());
+        ExactIndex exact = new ExactIndex(some);
+
+        for (float[] query : Arrays.copyOf(queries, 20)) {
+            List<ScoredItem> expected = exact.search(query, K);
+            List<ScoredItem> found = small.search(query, K, count);
+            assertThat(found).extracting(ScoredItem::itemId)
+                    .containsExactlyElementsOf(expected.stream().map(ScoredItem::itemId).toList());
+            for (int i = 0; i < found.size(); i++) {
+                assertThat(found.get(i).score()).isCloseTo(expected.get(i).score(),
+                        within(1e-4 * Math.abs(expected.get(i).score())));
+            }
+        }
+    }
+
+    @Test
+    void reportsTheMemoryOfItsVectorsCodesAndGraph() {
+        long floats = (long) ITEMS * DIMENSION * Float.BYTES;
+        long codes = (long) ITEMS * DIMENSION;
+        long links = (long) ITEMS * HnswIndex.Params.defaults().maxConnections() * Integer.BYTES; // at least M per node
+
+        assertThat(index.memoryBytes()).isGreaterThan(floats + codes + links).isLessThan(3 * (floats + codes + links));
     }
 
     private static void truncateToHalf(Path file) throws IOException {
