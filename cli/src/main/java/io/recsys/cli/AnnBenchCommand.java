@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsys.models.retrieval.ExactIndex;
 import io.recsys.models.retrieval.HnswIndex;
 import io.recsys.models.retrieval.ItemEmbeddings;
-import io.recsys.models.retrieval.JVectorIndex;
 import io.recsys.models.retrieval.ScoredItem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,15 +68,9 @@ final class AnnBenchCommand implements Callable<Integer> {
     @Option(names = "--beam-width", description = "efConstruction (default: HnswIndex.Params.defaults()).")
     Integer beamWidth;
 
-    @Option(names = "--search-beam-widths", split = ",", defaultValue = "10,20,40,80,100,160,320",
+    @Option(names = "--search-beam-widths", split = ",", defaultValue = "10,20,30,40,50,60,80,100,160",
             description = "The ef values to measure, from one build.")
     List<Integer> searchBeamWidths;
-
-    @Option(names = "--library", defaultValue = "lucene", description = "TEMPORARY: lucene or jvector.")
-    String library;
-
-    @Option(names = "--alpha", defaultValue = "1.2", description = "TEMPORARY: jvector alpha.")
-    float alpha;
 
     @Option(names = "--save-dir", description = "If set, also time saving the index there and loading it back.")
     Path saveDirectory;
@@ -87,10 +81,6 @@ final class AnnBenchCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "out/bench-ann.json", description = "Where to write results.")
     Path out;
-
-    interface Searcher {
-        List<ScoredItem> search(float[] query, int k, int searchBeamWidth);
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -110,7 +100,7 @@ final class AnnBenchCommand implements Callable<Integer> {
                 "load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         results.put("data", Map.of("items", items, "dimension", dimension, "clusters", clusters,
                 "cluster_noise", CLUSTER_NOISE, "log_norm_spread", LOG_NORM_SPREAD, "queries", queries, "seed", seed));
-        results.put("library", library);
+        results.put("index", "HnswIndex (Lucene 10 HNSW on int8 codes, exact re-rank)");
 
         ExactIndex exact = new ExactIndex(embeddings);
         for (int i = 0; i < Math.min(WARM_UP_QUERIES / 10, queries); i++) {
@@ -130,35 +120,26 @@ final class AnnBenchCommand implements Callable<Integer> {
         System.err.printf("exact: %.1f queries/s (%.2f ms/query)%n", exactQps, 1000 / exactQps);
 
         started = System.nanoTime();
-        Searcher index;
-        HnswIndex hnsw = null;
-        if (library.equals("jvector")) {
-            JVectorIndex built = JVectorIndex.build(embeddings, params.maxConnections(), params.beamWidth(), alpha,
-                    false, params.searchBeamWidth());
-            index = built::search;
-        } else if (loadDirectory != null) {
-            hnsw = HnswIndex.load(loadDirectory);
-            if (hnsw.size() != items || hnsw.dimension() != dimension) {
-                throw new IllegalArgumentException(loadDirectory + " holds " + hnsw.size() + " × " + hnsw.dimension()
-                        + "-d items, not the " + items + " × " + dimension + "-d asked for");
+        HnswIndex index;
+        if (loadDirectory != null) {
+            index = HnswIndex.load(loadDirectory);
+            if (index.size() != items || index.dimension() != dimension) {
+                throw new IllegalArgumentException(loadDirectory + " holds " + index.size() + " × "
+                        + index.dimension() + "-d items, not the " + items + " × " + dimension + "-d asked for");
             }
-            params = hnsw.params();
-            index = hnsw::search;
+            params = index.params();
         } else {
-            hnsw = HnswIndex.build(embeddings, params);
-            index = hnsw::search;
+            index = HnswIndex.build(embeddings, params);
         }
         double buildSeconds = (System.nanoTime() - started) / 1e9;
         results.put("params", Map.of("max_connections", params.maxConnections(), "beam_width", params.beamWidth()));
         results.put(loadDirectory == null ? "build_seconds" : "load_seconds", round(buildSeconds));
         results.put("build_threads", Runtime.getRuntime().availableProcessors());
-        System.err.printf("build: %.1f s%n", buildSeconds);
-        if (hnsw != null) {
-            results.put("index_megabytes", hnsw.memoryBytes() >> 20);
-            System.err.printf("index memory: %d MB%n", hnsw.memoryBytes() >> 20);
-        }
-        if (hnsw != null && saveDirectory != null) {
-            results.put("persistence", saveAndLoad(hnsw, queryVectors));
+        System.err.printf("%s: %.1f s%n", loadDirectory == null ? "build" : "load", buildSeconds);
+        results.put("index_megabytes", index.memoryBytes() >> 20);
+        System.err.printf("index memory: %d MB%n", index.memoryBytes() >> 20);
+        if (saveDirectory != null) {
+            results.put("persistence", saveAndLoad(index, queryVectors));
         }
 
         // One untimed pass over every beam width first: timing the first widths while the JIT still compiles the
@@ -173,15 +154,19 @@ final class AnnBenchCommand implements Callable<Integer> {
             }
             answers.add(found);
         }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double[][] passSeconds = new double[widths][TIMED_PASSES];
+        double[] cpuSeconds = new double[widths];
         for (int pass = 0; pass < TIMED_PASSES; pass++) {
             for (int w = 0; w < widths; w++) {
                 int ef = searchBeamWidths.get(w);
+                long cpuStarted = threads.getCurrentThreadCpuTime();
                 started = System.nanoTime();
                 for (float[] query : queryVectors) {
                     index.search(query, k, ef);
                 }
                 passSeconds[w][pass] = (System.nanoTime() - started) / 1e9;
+                cpuSeconds[w] += (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
             }
         }
         List<Map<String, Object>> runs = new ArrayList<>();
@@ -202,11 +187,14 @@ final class AnnBenchCommand implements Callable<Integer> {
             run.put("recall_at_" + k, Math.round(recall * 10000) / 10000.0);
             run.put("queries_per_second", round(qps));
             run.put("queries_per_second_per_pass", Arrays.stream(passSeconds[w]).map(s -> round(queries / s)).toArray());
+            // per second of this thread's CPU time over all passes: what the search costs, whatever else ran
+            run.put("queries_per_cpu_second", round(TIMED_PASSES * queries / cpuSeconds[w]));
             run.put("speed_up", round(qps / exactQps));
             runs.add(run);
-            System.err.printf("ef %4d: recall@%d %.4f, %.0f queries/s (passes %s), %.1f× exact%n", ef, k, recall, qps,
+            System.err.printf("ef %4d: recall@%d %.4f, %.0f queries/s (passes %s, %.0f per CPU second), %.1f× exact%n",
+                    ef, k, recall, qps,
                     Arrays.toString(Arrays.stream(passSeconds[w]).mapToLong(s -> Math.round(queries / s)).toArray()),
-                    qps / exactQps);
+                    TIMED_PASSES * queries / cpuSeconds[w], qps / exactQps);
         }
         results.put("runs", runs);
 
