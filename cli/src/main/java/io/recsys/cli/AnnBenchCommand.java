@@ -5,16 +5,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsys.models.retrieval.ExactIndex;
 import io.recsys.models.retrieval.HnswIndex;
 import io.recsys.models.retrieval.ItemEmbeddings;
-import io.recsys.models.retrieval.JVectorIndex;
 import io.recsys.models.retrieval.ScoredItem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -38,6 +40,9 @@ final class AnnBenchCommand implements Callable<Integer> {
     /** Standard deviation of log(norm): norms span roughly 0.4× to 2.7× the typical one. */
     private static final double LOG_NORM_SPREAD = 0.5;
     private static final int WARM_UP_QUERIES = 100;
+    /** Each beam width is timed this many times over all queries; the median pass is reported. */
+    private static final int TIMED_PASSES = 5;
+    private static final int EXACT_TIMED_QUERIES = 100;
 
     @Option(names = "--items", defaultValue = "1000000")
     int items;
@@ -63,25 +68,19 @@ final class AnnBenchCommand implements Callable<Integer> {
     @Option(names = "--beam-width", description = "efConstruction (default: HnswIndex.Params.defaults()).")
     Integer beamWidth;
 
-    @Option(names = "--search-beam-widths", split = ",", defaultValue = "10,20,40,80,100,160,320",
+    @Option(names = "--search-beam-widths", split = ",", defaultValue = "10,20,30,40,50,60,80,100,160",
             description = "The ef values to measure, from one build.")
     List<Integer> searchBeamWidths;
-
-    @Option(names = "--library", defaultValue = "lucene", description = "TEMPORARY: lucene or jvector.")
-    String library;
-
-    @Option(names = "--alpha", defaultValue = "1.2", description = "TEMPORARY: jvector alpha.")
-    float alpha;
 
     @Option(names = "--save-dir", description = "If set, also time saving the index there and loading it back.")
     Path saveDirectory;
 
+    @Option(names = "--load-dir", description = "Load the index saved there (by --save-dir with the same data "
+            + "options) instead of building it: for measuring search alone.")
+    Path loadDirectory;
+
     @Option(names = "--out", defaultValue = "out/bench-ann.json", description = "Where to write results.")
     Path out;
-
-    interface Searcher {
-        List<ScoredItem> search(float[] query, int k, int searchBeamWidth);
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -101,55 +100,84 @@ final class AnnBenchCommand implements Callable<Integer> {
                 "load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         results.put("data", Map.of("items", items, "dimension", dimension, "clusters", clusters,
                 "cluster_noise", CLUSTER_NOISE, "log_norm_spread", LOG_NORM_SPREAD, "queries", queries, "seed", seed));
-        results.put("library", library);
+        results.put("index", "HnswIndex (Lucene 10 HNSW on int8 codes, exact re-rank)");
 
         ExactIndex exact = new ExactIndex(embeddings);
         for (int i = 0; i < Math.min(WARM_UP_QUERIES / 10, queries); i++) {
             exact.search(queryVectors[i], k);
         }
-        List<Set<String>> truth = new ArrayList<>(queries);
+        // Exact search is timed on one thread over the first queries only; the rest of the ground truth is computed
+        // on every core, which at 1M items saves minutes and changes no answer.
+        int timedExact = Math.min(EXACT_TIMED_QUERIES, queries);
         long started = System.nanoTime();
-        for (float[] query : queryVectors) {
-            truth.add(idsOf(exact.search(query, k)));
+        for (int q = 0; q < timedExact; q++) {
+            exact.search(queryVectors[q], k);
         }
-        double exactQps = queries / ((System.nanoTime() - started) / 1e9);
+        double exactQps = timedExact / ((System.nanoTime() - started) / 1e9);
+        List<Set<String>> truth = IntStream.range(0, queries).parallel()
+                .mapToObj(q -> idsOf(exact.search(queryVectors[q], k))).toList();
         results.put("exact_queries_per_second", round(exactQps));
         System.err.printf("exact: %.1f queries/s (%.2f ms/query)%n", exactQps, 1000 / exactQps);
 
         started = System.nanoTime();
-        Searcher index;
-        HnswIndex hnsw = null;
-        if (library.equals("jvector")) {
-            JVectorIndex built = JVectorIndex.build(embeddings, params.maxConnections(), params.beamWidth(), alpha,
-                    false, params.searchBeamWidth());
-            index = built::search;
+        HnswIndex index;
+        if (loadDirectory != null) {
+            index = HnswIndex.load(loadDirectory);
+            if (index.size() != items || index.dimension() != dimension) {
+                throw new IllegalArgumentException(loadDirectory + " holds " + index.size() + " × "
+                        + index.dimension() + "-d items, not the " + items + " × " + dimension + "-d asked for");
+            }
+            params = index.params();
         } else {
-            hnsw = HnswIndex.build(embeddings, params);
-            index = hnsw::search;
+            index = HnswIndex.build(embeddings, params);
         }
         double buildSeconds = (System.nanoTime() - started) / 1e9;
         results.put("params", Map.of("max_connections", params.maxConnections(), "beam_width", params.beamWidth()));
-        results.put("build_seconds", round(buildSeconds));
+        results.put(loadDirectory == null ? "build_seconds" : "load_seconds", round(buildSeconds));
         results.put("build_threads", Runtime.getRuntime().availableProcessors());
-        System.err.printf("build: %.1f s%n", buildSeconds);
-        if (hnsw != null && saveDirectory != null) {
-            results.put("persistence", saveAndLoad(hnsw, queryVectors));
+        System.err.printf("%s: %.1f s%n", loadDirectory == null ? "build" : "load", buildSeconds);
+        results.put("index_megabytes", index.memoryBytes() >> 20);
+        System.err.printf("index memory: %d MB%n", index.memoryBytes() >> 20);
+        if (saveDirectory != null) {
+            results.put("persistence", saveAndLoad(index, queryVectors));
         }
 
-        for (int i = 0; i < Math.min(WARM_UP_QUERIES, queries); i++) {
-            index.search(queryVectors[i], k, searchBeamWidths.get(searchBeamWidths.size() - 1));
+        // One untimed pass over every beam width first: timing the first widths while the JIT still compiles the
+        // search made small beams look slower than large ones. Then the widths take turns, pass after pass, so that
+        // a slow spell of the (shared) machine falls on all of them alike; each reports its median pass.
+        int widths = searchBeamWidths.size();
+        List<List<List<ScoredItem>>> answers = new ArrayList<>(widths);
+        for (int ef : searchBeamWidths) {
+            List<List<ScoredItem>> found = new ArrayList<>(queries);
+            for (float[] query : queryVectors) {
+                found.add(index.search(query, k, ef));
+            }
+            answers.add(found);
+        }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        double[][] passSeconds = new double[widths][TIMED_PASSES];
+        double[] cpuSeconds = new double[widths];
+        for (int pass = 0; pass < TIMED_PASSES; pass++) {
+            for (int w = 0; w < widths; w++) {
+                int ef = searchBeamWidths.get(w);
+                long cpuStarted = threads.getCurrentThreadCpuTime();
+                started = System.nanoTime();
+                for (float[] query : queryVectors) {
+                    index.search(query, k, ef);
+                }
+                passSeconds[w][pass] = (System.nanoTime() - started) / 1e9;
+                cpuSeconds[w] += (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
+            }
         }
         List<Map<String, Object>> runs = new ArrayList<>();
-        for (int ef : searchBeamWidths) {
+        for (int w = 0; w < widths; w++) {
+            int ef = searchBeamWidths.get(w);
+            double[] seconds = passSeconds[w].clone();
+            Arrays.sort(seconds);
+            double qps = queries / seconds[TIMED_PASSES / 2];
             int found = 0;
-            started = System.nanoTime();
-            List<List<ScoredItem>> answers = new ArrayList<>(queries);
-            for (float[] query : queryVectors) {
-                answers.add(index.search(query, k, ef));
-            }
-            double qps = queries / ((System.nanoTime() - started) / 1e9);
             for (int q = 0; q < queries; q++) {
-                for (ScoredItem item : answers.get(q)) {
+                for (ScoredItem item : answers.get(w).get(q)) {
                     found += truth.get(q).contains(item.itemId()) ? 1 : 0;
                 }
             }
@@ -158,10 +186,15 @@ final class AnnBenchCommand implements Callable<Integer> {
             run.put("search_beam_width", ef);
             run.put("recall_at_" + k, Math.round(recall * 10000) / 10000.0);
             run.put("queries_per_second", round(qps));
+            run.put("queries_per_second_per_pass", Arrays.stream(passSeconds[w]).map(s -> round(queries / s)).toArray());
+            // per second of this thread's CPU time over all passes: what the search costs, whatever else ran
+            run.put("queries_per_cpu_second", round(TIMED_PASSES * queries / cpuSeconds[w]));
             run.put("speed_up", round(qps / exactQps));
             runs.add(run);
-            System.err.printf("ef %4d: recall@%d %.4f, %.0f queries/s, %.1f× exact%n", ef, k, recall, qps,
-                    qps / exactQps);
+            System.err.printf("ef %4d: recall@%d %.4f, %.0f queries/s (passes %s, %.0f per CPU second), %.1f× exact%n",
+                    ef, k, recall, qps,
+                    Arrays.toString(Arrays.stream(passSeconds[w]).mapToLong(s -> Math.round(queries / s)).toArray()),
+                    TIMED_PASSES * queries / cpuSeconds[w], qps / exactQps);
         }
         results.put("runs", runs);
 

@@ -24,6 +24,8 @@ final class FrozenHnswGraph {
     /** {@code offsets[level][i]} .. {@code offsets[level][i + 1]} index the neighbours of the i-th node on level. */
     private final int[][] offsets;
     private final int[][] neighbours;
+    /** The largest degree on any level: Lucene's searcher sizes its scratch arrays from it. */
+    private final int maxDegree;
 
     FrozenHnswGraph(int size, int entryNode, int[][] nodesOnLevel, int[][] offsets, int[][] neighbours) {
         this.size = size;
@@ -31,6 +33,13 @@ final class FrozenHnswGraph {
         this.nodesOnLevel = nodesOnLevel;
         this.offsets = offsets;
         this.neighbours = neighbours;
+        int largest = 1;
+        for (int[] levelOffsets : offsets) {
+            for (int i = 1; i < levelOffsets.length; i++) {
+                largest = Math.max(largest, levelOffsets[i] - levelOffsets[i - 1]);
+            }
+        }
+        this.maxDegree = largest;
     }
 
     /** Copies a finished graph; the source must not change while this runs. */
@@ -43,7 +52,7 @@ final class FrozenHnswGraph {
             int[][] offsets = new int[levels][];
             int[][] neighbours = new int[levels][];
             for (int level = 0; level < levels; level++) {
-                int[] nodes = level == 0 ? null : HnswGraph.NodesIterator.getSortedNodes(graph.getNodesOnLevel(level));
+                int[] nodes = level == 0 ? null : sortedNodes(graph.getNodesOnLevel(level));
                 int count = nodes == null ? size : nodes.length;
                 int[] levelOffsets = new int[count + 1];
                 int[] levelNeighbours = new int[Math.max(16, count * 8)];
@@ -68,12 +77,32 @@ final class FrozenHnswGraph {
         }
     }
 
+    private static int[] sortedNodes(HnswGraph.NodesIterator iterator) {
+        int[] nodes = new int[iterator.size()];
+        iterator.consume(nodes);
+        Arrays.sort(nodes);
+        return nodes;
+    }
+
     int size() {
         return size;
     }
 
     int entryNode() {
         return entryNode;
+    }
+
+    /** The heap the graph's arrays take (array headers included). */
+    long bytes() {
+        long total = 0;
+        for (int level = 0; level < levels(); level++) {
+            total += intArrayBytes(offsets[level]) + intArrayBytes(neighbours[level]) + intArrayBytes(nodesOnLevel[level]);
+        }
+        return total;
+    }
+
+    private static long intArrayBytes(int[] array) {
+        return array == null ? 0 : 16 + 4L * array.length;
     }
 
     int levels() {
@@ -102,6 +131,7 @@ final class FrozenHnswGraph {
 
     private final class Cursor extends HnswGraph {
         private int[] current = new int[0];
+        private int start;
         private int next;
         private int end;
 
@@ -112,8 +142,19 @@ final class FrozenHnswGraph {
                 throw new IllegalStateException("node " + target + " is not on level " + level);
             }
             current = neighbours[level];
-            next = offsets[level][i];
+            start = offsets[level][i];
+            next = start;
             end = offsets[level][i + 1];
+        }
+
+        @Override
+        public int neighborCount() {
+            return end - start;
+        }
+
+        @Override
+        public int maxConn() {
+            return maxDegree; // an upper bound: Lucene reads it as M, and allows twice that on level 0
         }
 
         @Override
@@ -138,7 +179,7 @@ final class FrozenHnswGraph {
 
         @Override
         public NodesIterator getNodesOnLevel(int level) {
-            return level == 0 ? new ArrayNodesIterator(size)
+            return level == 0 ? new DenseNodesIterator(size)
                     : new ArrayNodesIterator(nodesOnLevel[level], nodesOnLevel[level].length);
         }
     }

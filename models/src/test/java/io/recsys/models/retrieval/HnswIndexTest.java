@@ -3,6 +3,8 @@ package io.recsys.models.retrieval;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -197,6 +199,42 @@ class HnswIndexTest {
 
         assertThat(small.search(queries[0], K)).extracting(ScoredItem::itemId)
                 .containsExactlyInAnyOrderElementsOf(three.itemIds());
+    }
+
+    /**
+     * The walk scores byte codes and only the final ranking uses floats; with a beam as wide as the index every item
+     * is a candidate, so the answer must be the exact one, on sizes no SIMD lane width divides.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 97, 551})
+    void withABeamAsWideAsTheIndexTheAnswerIsTheExactTopKOnOddSizes(int count) {
+        ItemEmbeddings some = randomUnnormalised(new SplittableRandom(count), count);
+        HnswIndex small = HnswIndex.build(some, HnswIndex.Params.defaults());
+        ExactIndex exact = new ExactIndex(some);
+
+        for (float[] query : Arrays.copyOf(queries, 20)) {
+            List<ScoredItem> expected = exact.search(query, K);
+            List<ScoredItem> found = small.search(query, K, count);
+            assertThat(found).extracting(ScoredItem::itemId)
+                    .containsExactlyElementsOf(expected.stream().map(ScoredItem::itemId).toList());
+            for (int i = 0; i < found.size(); i++) {
+                assertThat(found.get(i).score()).isCloseTo(expected.get(i).score(),
+                        within(1e-4 * Math.abs(expected.get(i).score())));
+            }
+        }
+    }
+
+    @Test
+    void reportsTheMemoryOfItsVectorsCodesAndGraph() {
+        long floats = (long) ITEMS * DIMENSION * Float.BYTES;
+        long codes = (long) ITEMS * DIMENSION;
+        long offsets = (long) ITEMS * Integer.BYTES; // one per node on level 0, however few links it keeps
+        // at most 2M links a node on level 0, and as many again on the upper levels, which hold far fewer nodes
+        long mostLinks = (long) ITEMS * 4 * HnswIndex.Params.defaults().maxConnections() * Integer.BYTES;
+        long headers = (long) ITEMS * 2 * (16 + 4); // an array and a reference per vector and per code
+
+        assertThat(index.memoryBytes()).isGreaterThan(floats + codes + offsets)
+                .isLessThanOrEqualTo(floats + codes + offsets + mostLinks + headers);
     }
 
     private static void truncateToHalf(Path file) throws IOException {
