@@ -105,10 +105,20 @@ final class ApiFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * The broker is stopped whatever else fails: left running, it finds its log directory deleted with the test's
+     * temporary directory and halts the whole test JVM.
+     */
     @Override
     public void close() {
-        api.close();
-        store.close();
-        kafka.close();
+        try {
+            api.close();
+        } finally {
+            try {
+                store.close();
+            } finally {
+                kafka.close();
+            }
+        }
     }
 }
