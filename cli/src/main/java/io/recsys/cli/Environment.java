@@ -1,6 +1,6 @@
 package io.recsys.cli;
 
-import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.KafkaPropertiesFile;
 import io.recsys.store.FeatureStores;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsys.datasets.Dataset;
 import io.recsys.datasets.Datasets;
 import io.recsys.jobs.features.FeatureJobRunner;
-import io.recsys.jobs.replay.Replay;
+import io.recsys.replay.Replay;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureVector;

@@ -1,7 +1,7 @@
 package io.recsys.cli;
 
 import io.recsys.jobs.features.FeedbackAttribution;
-import io.recsys.jobs.replay.EventPublisher;
+import io.recsys.kafka.EventPublisher;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.ranking.FmReranker;
 import io.recsys.models.training.BundleTrainer;

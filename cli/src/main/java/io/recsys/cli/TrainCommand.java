@@ -1,6 +1,6 @@
 package io.recsys.cli;
 
-import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.kafka.Topics;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.bundle.ModelBundle;

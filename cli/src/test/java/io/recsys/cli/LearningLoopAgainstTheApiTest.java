@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.recsys.api.ApiConfig;
 import io.recsys.api.RankerApi;
-import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.kafka.Topics;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.bundle.SyntheticBundles;

@@ -2,8 +2,8 @@ package io.recsys.cli;
 
 import io.recsys.datasets.Dataset;
 import io.recsys.jobs.features.FeatureJobSettings;
-import io.recsys.jobs.replay.Replay;
-import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.replay.Replay;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.bundle.ModelBundle;
 import io.recsys.schema.event.Event;

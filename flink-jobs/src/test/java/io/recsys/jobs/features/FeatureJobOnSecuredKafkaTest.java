@@ -1,7 +1,7 @@
 package io.recsys.jobs.features;
 
-import io.recsys.jobs.replay.EventPublisher;
-import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.EventPublisher;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.KafkaPropertiesFile;
 import io.recsys.kafka.Topics;

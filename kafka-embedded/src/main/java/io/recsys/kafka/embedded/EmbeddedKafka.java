@@ -1,5 +1,6 @@
-package io.recsys.kafka;
+package io.recsys.kafka.embedded;
 
+import io.recsys.kafka.KafkaConnection;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;

@@ -1,9 +1,9 @@
-package io.recsys.jobs.replay;
+package io.recsys.replay;
 
 import io.recsys.datasets.Dataset;
 import io.recsys.jobs.features.FeatureJobSettings;
 import io.recsys.jobs.testing.BruteForce;
-import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
 import io.recsys.schema.feature.EntityKey;

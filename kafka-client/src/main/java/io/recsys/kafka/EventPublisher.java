@@ -1,6 +1,5 @@
-package io.recsys.jobs.replay;
+package io.recsys.kafka;
 
-import io.recsys.kafka.KafkaConnection;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventCodec;
 import org.apache.kafka.clients.producer.KafkaProducer;

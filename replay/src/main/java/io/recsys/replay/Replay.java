@@ -1,4 +1,4 @@
-package io.recsys.jobs.replay;
+package io.recsys.replay;
 
 import io.recsys.datasets.Dataset;
 import io.recsys.jobs.features.FeatureJob;
@@ -6,6 +6,7 @@ import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
 import io.recsys.jobs.features.FeedbackAttribution;
 import io.recsys.jobs.features.KafkaEndpoints;
+import io.recsys.kafka.EventPublisher;
 import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
 import io.recsys.schema.event.Event;

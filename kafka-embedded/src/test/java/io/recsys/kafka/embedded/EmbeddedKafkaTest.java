@@ -1,5 +1,6 @@
-package io.recsys.kafka;
+package io.recsys.kafka.embedded;
 
+import io.recsys.kafka.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
