@@ -3,7 +3,7 @@ package io.recsys.cli;
 import io.recsys.jobs.features.FeedbackAttribution;
 import io.recsys.kafka.EventPublisher;
 import io.recsys.models.bundle.BundleRegistry;
-import io.recsys.models.ranking.FmReranker;
+import io.recsys.models.training.FmReranker;
 import io.recsys.models.training.BundleTrainer;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.ItemAttributes;

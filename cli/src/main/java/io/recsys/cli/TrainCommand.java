@@ -4,7 +4,7 @@ import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.kafka.Topics;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.bundle.ModelBundle;
-import io.recsys.models.ranking.FmReranker;
+import io.recsys.models.training.FmReranker;
 import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.training.BundleTrainer;
 import io.recsys.schema.event.ItemAttributes;

@@ -8,7 +8,7 @@ import io.recsys.api.RankerApi;
 import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.kafka.Topics;
 import io.recsys.models.bundle.BundleRegistry;
-import io.recsys.models.bundle.SyntheticBundles;
+import io.recsys.models.training.SyntheticBundles;
 import io.recsys.models.rollout.LearningLoop;
 import io.recsys.models.rollout.ReplayGate;
 import io.recsys.models.rollout.RolloutPolicy;

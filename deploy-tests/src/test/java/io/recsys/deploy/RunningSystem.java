@@ -12,7 +12,7 @@ import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
 import io.recsys.models.bundle.BundleRegistry;
-import io.recsys.models.bundle.SyntheticBundles;
+import io.recsys.models.training.SyntheticBundles;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventCodec;
 import io.recsys.schema.event.EventType;
