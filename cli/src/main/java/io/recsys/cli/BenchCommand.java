@@ -7,9 +7,9 @@ import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
 import io.recsys.jobs.features.KafkaEndpoints;
 import io.recsys.kafka.EventPublisher;
-import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
 import io.recsys.schema.feature.EntityKey;
@@ -186,7 +186,7 @@ final class BenchCommand implements Runnable {
                 stop.merge(new TopicPartition(topic, EventPublisher.partitionOf(event, parallelism)), 1L, Long::sum);
             }
             try (EventPublisher publisher = new EventPublisher(connection, topic, parallelism);
-                 ProgressBar bar = Progress.bar("publish", events)) {
+                 ProgressBar bar = ConsoleProgress.bar("publish", events)) {
                 publisher.publish(generated, 0, bar::stepTo);
             }
             generated.clear();

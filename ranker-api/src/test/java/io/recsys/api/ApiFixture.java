@@ -1,7 +1,7 @@
 package io.recsys.api;
 
-import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.kafka.Topics;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.training.SyntheticBundles;
 import io.recsys.schema.feature.Counters;

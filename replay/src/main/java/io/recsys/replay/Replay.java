@@ -9,6 +9,7 @@ import io.recsys.jobs.features.KafkaEndpoints;
 import io.recsys.kafka.EventPublisher;
 import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
+import io.recsys.progress.Progress;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
 import io.recsys.schema.event.ItemAttributes;
@@ -43,12 +44,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Replay {
 
-    /** What the caller is shown while it runs. */
-    public interface Progress {
-        void published(long events, long total);
-
-        void processed(long events, long total);
-    }
+    /** The stage of {@link Progress} that counts the events sent to Kafka. */
+    public static final String PUBLISH = "publish";
+    /** The stage that counts the events the store holds: what the job has processed. */
+    public static final String IN_STORE = "in store";
 
     /** What was replayed: every event, every impression, and the clicks and views that counted. */
     public record Result(long events, long impressions, long clicks, long views, long wallMillis) {
@@ -97,15 +96,17 @@ public final class Replay {
         long total = dataset.events().size();
         try (EventPublisher publisher = new EventPublisher(kafka, Topics.EVENTS, actualPartitions);
              FeatureStore store = FeatureStores.open(storeUrl, registry)) {
-            publisher.publish(dataset.events(), eventsPerSecond, sent -> progress.published(sent, total));
+            progress.stage(PUBLISH, total);
+            publisher.publish(dataset.events(), eventsPerSecond, progress::done);
+            progress.stage(IN_STORE, total);
             var jobResult = client.getJobExecutionResult();
             while (!jobResult.isDone()) {
-                progress.processed(processedSoFar(store.online()), total);
+                progress.done(processedSoFar(store.online()));
                 Thread.sleep(500);
             }
             jobResult.get();
             long processed = processedSoFar(store.online());
-            progress.processed(processed, total);
+            progress.done(processed);
             Counters counters = store.online().latestRow(EntityKey.GLOBAL).map(FeatureRow::counters)
                     .orElse(Counters.ZERO);
             if (counters.impressions() != impressions || counters.clicks() != clicks || counters.views() != views) {

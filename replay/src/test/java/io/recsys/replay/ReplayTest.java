@@ -4,6 +4,7 @@ import io.recsys.datasets.Dataset;
 import io.recsys.jobs.features.FeatureJobSettings;
 import io.recsys.jobs.testing.BruteForce;
 import io.recsys.kafka.embedded.EmbeddedKafka;
+import io.recsys.progress.Progress;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
 import io.recsys.schema.feature.EntityKey;
@@ -36,14 +37,19 @@ class ReplayTest {
         AtomicLong published = new AtomicLong();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
             FeatureJobSettings settings = FeatureJobSettings.defaults(dir.resolve("checkpoints"));
-            Replay.Progress progress = new Replay.Progress() {
+            Progress progress = new Progress() {
+                private String stage;
+
                 @Override
-                public void published(long events, long total) {
-                    published.set(events);
+                public void stage(String name, long total) {
+                    stage = name;
                 }
 
                 @Override
-                public void processed(long events, long total) {
+                public void done(long steps) {
+                    if (Replay.PUBLISH.equals(stage)) {
+                        published.set(steps);
+                    }
                 }
             };
             Replay.Result first = Replay.run(dataset, kafka.connection(), store, registry, settings, 0, progress);

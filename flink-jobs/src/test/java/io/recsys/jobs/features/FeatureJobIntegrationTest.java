@@ -1,8 +1,8 @@
 package io.recsys.jobs.features;
 
-import io.recsys.kafka.EventPublisher;
 import io.recsys.jobs.testing.KafkaTestTopics;
 import io.recsys.jobs.testing.WindowedCountAssertions;
+import io.recsys.kafka.EventPublisher;
 import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.schema.event.Decoded;
 import io.recsys.schema.event.Event;

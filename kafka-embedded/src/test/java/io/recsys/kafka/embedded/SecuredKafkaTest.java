@@ -1,8 +1,8 @@
 package io.recsys.kafka.embedded;
 
 import io.recsys.kafka.KafkaConnection;
-import io.recsys.kafka.Topics;
 import io.recsys.kafka.KafkaPropertiesFile;
+import io.recsys.kafka.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -1,15 +1,15 @@
 package io.recsys.models.training;
 
-import io.recsys.models.evaluation.Progress;
 import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.ranking.RankingFeatures;
 import io.recsys.models.retrieval.ExactIndex;
 import io.recsys.models.retrieval.RetrievalModel;
+import io.recsys.models.training.PointInTimeJoin.LabeledGroup;
 import io.recsys.models.training.embedding.ImplicitAlsModel;
 import io.recsys.models.training.embedding.ImplicitAlsParams;
 import io.recsys.models.training.embedding.ImplicitAlsTrainer;
 import io.recsys.models.training.embedding.Interaction;
-import io.recsys.models.training.PointInTimeJoin.LabeledGroup;
+import io.recsys.progress.Progress;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
 import io.recsys.schema.feature.FeatureRegistry;

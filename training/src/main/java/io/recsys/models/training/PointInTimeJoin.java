@@ -5,8 +5,8 @@ import io.recsys.models.ranking.RankingFeatures;
 import io.recsys.models.ranking.RetrievalScorer;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureVector;
-import io.recsys.store.OfflineStore;
 import io.recsys.store.OfflineStore.PointInTimeQuery;
+import io.recsys.store.OfflineStore;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,9 +1,9 @@
 package io.recsys.models.bench;
 
-import io.recsys.models.training.FmReranker;
 import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.ranking.OnnxReranker;
 import io.recsys.models.ranking.RankingFeatures;
+import io.recsys.models.training.FmReranker;
 import io.recsys.models.training.RankingTrainer;
 import io.recsys.models.training.SyntheticLists;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,14 +1,14 @@
 package io.recsys.models.rollout;
 
-import io.recsys.models.training.BundleWriter;
 import io.recsys.models.bundle.ModelBundle;
-import io.recsys.models.training.FmReranker;
 import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.ranking.RankingFeatures;
 import io.recsys.models.ranking.RetrievalScorer;
+import io.recsys.models.training.BundleWriter;
+import io.recsys.models.training.FmReranker;
 import io.recsys.models.training.ImpressionGroup;
-import io.recsys.models.training.PointInTimeJoin;
 import io.recsys.models.training.PointInTimeJoin.LabeledGroup;
+import io.recsys.models.training.PointInTimeJoin;
 import io.recsys.models.training.RankingTrainer;
 import io.recsys.schema.feature.Counters;
 import io.recsys.schema.feature.EntityType;

@@ -1,25 +1,25 @@
 package io.recsys.models.evaluation.mind;
 
 import ai.onnxruntime.OrtException;
-import io.recsys.datasets.MindDataset;
+import io.recsys.datasets.Dataset;
 import io.recsys.datasets.MindDataset.MindImpression;
-import io.recsys.models.evaluation.EvaluationResult;
+import io.recsys.datasets.MindDataset;
 import io.recsys.models.evaluation.EvaluationResult.ScoreSample;
+import io.recsys.models.evaluation.EvaluationResult;
 import io.recsys.models.evaluation.ImpressionMetrics;
-import io.recsys.models.evaluation.Progress;
-import io.recsys.models.training.FmReranker;
 import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.ranking.HeadReranking;
 import io.recsys.models.ranking.OnnxReranker;
 import io.recsys.models.ranking.RankingFeatures;
 import io.recsys.models.ranking.RetrievalScorer;
+import io.recsys.models.training.BundleTrainer;
+import io.recsys.models.training.FmReranker;
 import io.recsys.models.training.ImpressionGroup;
 import io.recsys.models.training.ImpressionLog;
 import io.recsys.models.training.PointInTimeJoin;
-import io.recsys.models.training.BundleTrainer;
 import io.recsys.models.training.RankingTrainer;
+import io.recsys.progress.Progress;
 import io.recsys.schema.event.ItemAttributes;
-import io.recsys.datasets.Dataset;
 import io.recsys.store.OfflineStore;
 
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.recsys.models.evaluation.movielens;
 
-import io.recsys.datasets.MovieLensDataset;
 import io.recsys.datasets.MovieLensDataset.Rating;
-import io.recsys.models.evaluation.EvaluationResult;
+import io.recsys.datasets.MovieLensDataset;
 import io.recsys.models.evaluation.EvaluationResult.ScoreSample;
+import io.recsys.models.evaluation.EvaluationResult;
 import io.recsys.models.retrieval.ExactIndex;
 import io.recsys.models.retrieval.ItemEmbeddings;
 import io.recsys.models.retrieval.VectorIndex;

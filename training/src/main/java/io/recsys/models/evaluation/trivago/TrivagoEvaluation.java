@@ -2,8 +2,8 @@ package io.recsys.models.evaluation.trivago;
 
 import io.recsys.datasets.TrivagoDataset;
 import io.recsys.datasets.TrivagoRow;
-import io.recsys.models.evaluation.EvaluationResult;
 import io.recsys.models.evaluation.EvaluationResult.ScoreSample;
+import io.recsys.models.evaluation.EvaluationResult;
 import io.recsys.models.training.ListRanker;
 
 import java.io.IOException;
