@@ -1,6 +1,7 @@
-package io.recsys.cli;
+package io.recsys.benchmarks.api;
 
-import java.util.ArrayList;
+import io.recsys.benchmarks.Wrk;
+
 import java.util.List;
 
 /**
@@ -50,12 +51,6 @@ record LoadProfile(String userPrefix, int firstUser, int users, String cpus) {
 
     /** The wrk command line with these arguments, under taskset when the profile names cores. */
     List<String> wrk(List<String> arguments) {
-        List<String> command = new ArrayList<>();
-        if (cpus != null) {
-            command.addAll(List.of("taskset", "-c", cpus));
-        }
-        command.add("wrk");
-        command.addAll(arguments);
-        return command;
+        return Wrk.command(cpus, arguments);
     }
 }

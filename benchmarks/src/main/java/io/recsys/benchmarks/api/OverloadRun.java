@@ -1,4 +1,8 @@
-package io.recsys.cli;
+package io.recsys.benchmarks.api;
+
+import io.recsys.benchmarks.ScrapeDifference;
+import io.recsys.benchmarks.Scrapes;
+import io.recsys.benchmarks.Wrk;
 
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -64,18 +68,18 @@ final class OverloadRun {
             for (Phase phase : phases) {
                 var sampling = clock.scheduleAtFixedRate(() -> sampler.sampleQuietly(phase.name()), sampleSeconds,
                         sampleSeconds, TimeUnit.SECONDS);
-                String loadBefore = ApiBenchCommand.loadAverage();
-                String metricsBefore = ApiBenchCommand.get(base + "/metrics");
+                String loadBefore = Scrapes.loadAverage();
+                String metricsBefore = Scrapes.get(base + "/metrics");
                 Map<String, Object> result = wrk(phase);
-                String metricsAfter = ApiBenchCommand.get(base + "/metrics");
+                String metricsAfter = Scrapes.get(base + "/metrics");
                 sampling.cancel(false);
                 result.put("load_average_before", loadBefore);
-                result.put("load_average_after", ApiBenchCommand.loadAverage());
-                result.put("api_responses", ApiBenchCommand.CounterIncrease.between(metricsBefore, metricsAfter,
-                        "recsys_http_responses_total\\{route=\"/v1/recommendations\",status=\"(\\d+)\",}"));
-                result.put("shed_by_reason", ApiBenchCommand.CounterIncrease.between(metricsBefore, metricsAfter,
-                        "recsys_requests_shed_by_reason_total\\{reason=\"(\\w+)\",}"));
-                result.put("stages", ApiBenchCommand.StageLatency.between(metricsBefore, metricsAfter));
+                result.put("load_average_after", Scrapes.loadAverage());
+                result.put("api_responses", ScrapeDifference.counterIncrease(metricsBefore, metricsAfter,
+                        ApiBench.RECOMMENDATION_RESPONSES));
+                result.put("shed_by_reason", ScrapeDifference.counterIncrease(metricsBefore, metricsAfter,
+                        ApiBench.SHED_BY_REASON));
+                result.put("stages", ScrapeDifference.stageLatency(metricsBefore, metricsAfter));
                 results.add(result);
                 System.err.println(result);
             }
@@ -94,12 +98,13 @@ final class OverloadRun {
     private Map<String, Object> wrk(Phase phase) throws Exception {
         Path script = scriptDir.resolve("bench-overload-" + phase.name() + ".lua");
         Files.writeString(script, luaScript(load, Math.max(1, connections * 1000 / phase.rate())));
-        Process process = new ProcessBuilder(load.wrk(List.of("-t" + connections, "-c" + connections,
-                "-d" + phase.seconds() + "s", "--timeout", "5s", "-s", script.toString(), base + "/"))).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(phase.seconds() + 60L, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IOException("wrk failed: " + output);
-        }
+        String output = Wrk.run(load.wrk(List.of("-t" + connections, "-c" + connections,
+                "-d" + phase.seconds() + "s", "--timeout", "5s", "-s", script.toString(), base + "/")), phase.seconds());
+        return phase(phase, output);
+    }
+
+    /** A phase's numbers from the TOTALS and CLASS lines its script prints. */
+    static Map<String, Object> phase(Phase phase, String output) throws IOException {
         Matcher totals = TOTALS.matcher(output);
         if (!totals.find()) {
             throw new IOException("cannot read wrk's output: " + output);
@@ -211,7 +216,7 @@ final class OverloadRun {
         }
 
         synchronized void sample(String name) throws Exception {
-            String metrics = ApiBenchCommand.get(base + "/metrics");
+            String metrics = Scrapes.get(base + "/metrics");
             Map<String, Object> sample = new LinkedHashMap<>();
             sample.put("t_s", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
             sample.put("phase", name);
@@ -238,14 +243,14 @@ final class OverloadRun {
             lastGcMillis = gcMillis;
             sample.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
             if (lastMetrics != null) {
-                sample.put("api_responses", ApiBenchCommand.CounterIncrease.between(lastMetrics, metrics,
-                        "recsys_http_responses_total\\{route=\"/v1/recommendations\",status=\"(\\d+)\",}"));
-                Map<String, Object> stages = ApiBenchCommand.StageLatency.between(lastMetrics, metrics);
+                sample.put("api_responses", ScrapeDifference.counterIncrease(lastMetrics, metrics,
+                        ApiBench.RECOMMENDATION_RESPONSES));
+                Map<String, Object> stages = ScrapeDifference.stageLatency(lastMetrics, metrics);
                 sample.put("worker_total_ms", stages.get("total"));
                 sample.put("queue_ms", stages.get("queue"));
             }
             lastMetrics = metrics;
-            sample.put("load_average", ApiBenchCommand.loadAverage());
+            sample.put("load_average", Scrapes.loadAverage());
             samples.add(sample);
         }
 

@@ -1,4 +1,4 @@
-package io.recsys.models.bench;
+package io.recsys.benchmarks.jmh;
 
 import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.ranking.OnnxReranker;
