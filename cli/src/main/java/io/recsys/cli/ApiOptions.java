@@ -64,10 +64,12 @@ final class ApiOptions {
                     + " the store's table of latest rows (docs/operations.md).")
     long featureRefreshMillis;
 
-    @Option(names = "--change-feed", defaultValue = "store", paramLabel = "store|kafka",
-            description = "How the API learns which entities were written: 'store' asks the store every"
-                    + " --feature-refresh-ms (a scan of its latest rows per look and replica), 'kafka' reads the feature"
-                    + " job's change topic; use kafka with more than two replicas (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--change-feed", defaultValue = "kafka", paramLabel = "kafka|store",
+            description = "How the API learns what the feature job wrote: 'kafka' reads the job's change topic, whose"
+                    + " messages carry the written rows, so held features follow writes without store reads; 'store'"
+                    + " asks the store every --feature-refresh-ms (a scan of its latest rows per look and replica, then"
+                    + " a re-read of each written entity held), for a job that publishes no change topic"
+                    + " (default: ${DEFAULT-VALUE}; docs/operations.md).")
     String changeFeed;
 
     @Option(names = "--producer-tokens", paramLabel = "FILE",

@@ -104,7 +104,7 @@ final class BenchCommand implements Runnable {
                         + " change-feed looks, re-reads, trending, a request's features 20 times a second).")
         int apiReplicas;
 
-        @Option(names = "--replica-change-feed", defaultValue = "store", paramLabel = "store|kafka",
+        @Option(names = "--replica-change-feed", defaultValue = "kafka", paramLabel = "kafka|store",
                 description = "How the --api-replicas learn what was written (serve's --change-feed).")
         String replicaChangeFeed;
 

@@ -25,8 +25,9 @@ public final class JdbcFeatureStore implements FeatureStore {
         this.pool = pool;
         FeatureDerivation derivation = new FeatureDerivation(registry);
         SegmentLog log = new SegmentLog(pool.dialect());
-        this.offline = new JdbcOfflineStore(pool, log, derivation);
-        this.online = new JdbcOnlineStore(pool, offline, derivation, clock);
+        JdbcOfflineStore pointInTime = new JdbcOfflineStore(pool, log, derivation);
+        this.offline = pointInTime;
+        this.online = new JdbcOnlineStore(pool, pointInTime, derivation, clock);
         this.writer = new JdbcFeatureWriter(pool, log, clock);
         this.catalogue = new JdbcItemCatalogue(pool);
         this.retention = new JdbcRetention(pool, log);

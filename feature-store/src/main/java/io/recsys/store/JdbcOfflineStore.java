@@ -47,6 +47,15 @@ final class JdbcOfflineStore implements OfflineStore {
 
     @Override
     public List<FeatureVector> readAsOf(List<PointInTimeQuery> queries) {
+        List<FeatureVector> vectors = new ArrayList<>(queries.size());
+        for (DerivedFeatures derived : readWithRows(queries)) {
+            vectors.add(derived.vector());
+        }
+        return vectors;
+    }
+
+    /** {@link #readAsOf(List)}, each vector with the rows it was derived from. */
+    List<DerivedFeatures> readWithRows(List<PointInTimeQuery> queries) {
         Set<Duration> windows = derivation.registry().windows();
         try (Connection connection = pool.connection()) {
             Map<PointInTimeQuery, List<Interaction>> recent = new HashMap<>();
@@ -67,7 +76,7 @@ final class JdbcOfflineStore implements OfflineStore {
                 }
             }
             Map<RowLookup, FeatureRow> rows = log.latestBefore(connection, new ArrayList<>(lookups));
-            List<FeatureVector> vectors = new ArrayList<>(queries.size());
+            List<DerivedFeatures> derived = new ArrayList<>(queries.size());
             for (PointInTimeQuery query : queries) {
                 long t = query.atMillis();
                 Map<String, FeatureRow> userCategories = new LinkedHashMap<>();
@@ -78,11 +87,12 @@ final class JdbcOfflineStore implements OfflineStore {
                         userCategories.put(category, row);
                     }
                 }
-                vectors.add(derivation.derive(query.entity(), t, rowsAsOf(rows, query.entity(), t, windows),
-                        rowsAsOf(rows, EntityKey.GLOBAL, t, windows), recent.getOrDefault(query, List.of()),
-                        userCategories));
+                RowsAsOf entityRows = rowsAsOf(rows, query.entity(), t, windows);
+                RowsAsOf globalRows = rowsAsOf(rows, EntityKey.GLOBAL, t, windows);
+                derived.add(new DerivedFeatures(derivation.derive(query.entity(), t, entityRows, globalRows,
+                        recent.getOrDefault(query, List.of()), userCategories), entityRows, globalRows));
             }
-            return vectors;
+            return derived;
         } catch (SQLException e) {
             throw new StoreUnavailableException("feature read failed: " + e.getMessage(), e);
         }

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,16 +26,12 @@ import java.util.PriorityQueue;
  */
 final class JdbcOnlineStore implements OnlineStore {
 
-    /** Most popular first; equal scores by item id, as an index on the id would list them. */
-    private static final Comparator<ItemScore> MOST_POPULAR_FIRST = Comparator.comparingDouble(ItemScore::score)
-            .reversed().thenComparing(ItemScore::itemId);
-
     private final JdbcPool pool;
-    private final OfflineStore pointInTime;
+    private final JdbcOfflineStore pointInTime;
     private final FeatureDerivation derivation;
     private final Clock clock;
 
-    JdbcOnlineStore(JdbcPool pool, OfflineStore pointInTime, FeatureDerivation derivation, Clock clock) {
+    JdbcOnlineStore(JdbcPool pool, JdbcOfflineStore pointInTime, FeatureDerivation derivation, Clock clock) {
         this.pool = pool;
         this.pointInTime = pointInTime;
         this.derivation = derivation;
@@ -45,14 +40,21 @@ final class JdbcOnlineStore implements OnlineStore {
 
     @Override
     public Map<EntityKey, FeatureVector> readLatest(Collection<EntityKey> entities) {
+        Map<EntityKey, FeatureVector> result = new LinkedHashMap<>();
+        readLatestWithRows(entities).forEach((entity, derived) -> result.put(entity, derived.vector()));
+        return result;
+    }
+
+    @Override
+    public Map<EntityKey, DerivedFeatures> readLatestWithRows(Collection<EntityKey> entities) {
         long now = clock.millis();
         List<OfflineStore.PointInTimeQuery> queries = new ArrayList<>();
         for (EntityKey entity : entities) {
             queries.add(new OfflineStore.PointInTimeQuery(entity, now));
         }
-        Map<EntityKey, FeatureVector> result = new LinkedHashMap<>();
-        for (FeatureVector vector : pointInTime.readAsOf(queries)) {
-            result.put(vector.entity(), vector);
+        Map<EntityKey, DerivedFeatures> result = new LinkedHashMap<>();
+        for (DerivedFeatures derived : pointInTime.readWithRows(queries)) {
+            result.put(derived.vector().entity(), derived);
         }
         return result;
     }

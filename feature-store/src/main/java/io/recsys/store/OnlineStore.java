@@ -5,6 +5,7 @@ import io.recsys.schema.feature.FeatureRow;
 import io.recsys.schema.feature.FeatureVector;
 
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +16,18 @@ import java.util.Optional;
  */
 public interface OnlineStore {
 
+    /** The trending list's order: most popular first; equal scores by item id, as an index on the id would list them. */
+    Comparator<ItemScore> MOST_POPULAR_FIRST = Comparator.comparingDouble(ItemScore::score).reversed()
+            .thenComparing(ItemScore::itemId);
+
     /** Features of every entity as of now, in one round trip; entities without events get derived zeros. */
     Map<EntityKey, FeatureVector> readLatest(Collection<EntityKey> entities);
+
+    /**
+     * {@link #readLatest}, each vector with the log rows it was derived from: what a holder of features needs to
+     * derive them again when a newer head arrives (see {@link DerivedFeatures}).
+     */
+    Map<EntityKey, DerivedFeatures> readLatestWithRows(Collection<EntityKey> entities);
 
     /**
      * The newest row written for an entity, whatever its time: one key lookup, the cheapest read there is (the

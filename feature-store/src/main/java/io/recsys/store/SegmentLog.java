@@ -184,8 +184,11 @@ final class SegmentLog {
         String sql = "SELECT q.ord, l.bucket_start, l.last_ts, l.instants, " + HEAD_SELECT
                 + " FROM unnest(?::varchar[], ?::varchar[], ?::bigint[]) WITH ORDINALITY"
                 + " AS q(entity_type, entity_id, before_ts, ord)"
-                + " LEFT JOIN feature_latest h ON h.entity_type = q.entity_type AND h.entity_id = q.entity_id COLLATE \"C\""
-                + " AND h.ts < q.before_ts"
+                // LATERAL with LIMIT: a plain join let the planner hash-join a seq scan of every head whenever the
+                // table's statistics were young (it took unnest for 100 rows and the table for a few), which was most
+                // of the rows PostgreSQL read under API replicas (docs/benchmarks.md, "Where one machine stops")
+                + " LEFT JOIN LATERAL (SELECT " + HEAD_SELECT + " FROM feature_latest h WHERE h.entity_type = q.entity_type"
+                + " AND h.entity_id = q.entity_id COLLATE \"C\" AND h.ts < q.before_ts LIMIT 1) h ON true"
                 + " LEFT JOIN LATERAL (SELECT bucket_start, last_ts, instants FROM feature_segments f"
                 + " WHERE f.entity_type = q.entity_type AND f.entity_id = q.entity_id COLLATE \"C\""
                 + " AND f.bucket_start < q.before_ts ORDER BY f.bucket_start DESC LIMIT 2) l ON true";

@@ -277,6 +277,23 @@ abstract class FeatureStoreContractTest {
     }
 
     @Test
+    void onlineReadWithRowsGivesTheSameFeaturesAndTheRowsThatDeriveThem() {
+        EntityKey item = EntityKey.item("rows");
+        List<FeatureRow> rows = impressionsAt(item, T0 + 20 * HOUR, T0 + 46 * HOUR, T0 + 47 * HOUR + 5);
+        writer.write(rows, List.of(), List.of());
+        writer.write(impressionsAt(EntityKey.GLOBAL, T0 + 30 * HOUR, T0 + 47 * HOUR), List.of(), List.of());
+
+        DerivedFeatures read = online.readLatestWithRows(List.of(item)).get(item);
+
+        assertThat(read.vector()).isEqualTo(online.readLatest(List.of(item)).get(item));
+        assertThat(read.rows().latest()).isEqualTo(rows.get(2));
+        assertThat(read.rows().windowStarts()).containsEntry(FeatureRegistry.ONE_DAY, rows.get(0));
+        assertThat(read.global().latest().ts()).isEqualTo(T0 + 47 * HOUR);
+        assertThat(new FeatureDerivation(REGISTRY).derive(item, read.vector().at(), read.rows(), read.global(),
+                List.of(), Map.of())).as("the rows derive the features read").isEqualTo(read.vector());
+    }
+
+    @Test
     void smoothedCtrShrinksTowardTheGlobalCtr() {
         EntityKey item = EntityKey.item("c");
         Counters itemCounts = new Counters(10, 5, 0, 0, 0, 10, 5, T0);

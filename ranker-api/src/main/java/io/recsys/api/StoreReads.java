@@ -66,7 +66,8 @@ public final class StoreReads implements AutoCloseable {
                                   Duration refreshAfter, KafkaConnection changeTopicKafka) throws InterruptedException {
         StoreBreaker breaker = new StoreBreaker(RankerApi.STORE_BREAKER_FAILURES, RankerApi.STORE_BREAKER_COOL_DOWN,
                 Clock.systemUTC(), metrics);
-        Trending trending = new Trending(store, breaker, TRENDING_MIN_REFRESH.toMillis(),
+        FeatureDerivation derivation = new FeatureDerivation(registry);
+        Trending trending = new Trending(store, derivation, breaker, TRENDING_MIN_REFRESH.toMillis(),
                 TRENDING_MAX_REFRESH.toMillis(), metrics);
         KafkaChangeFeed changeFeed = null;
         try {
@@ -80,8 +81,15 @@ public final class StoreReads implements AutoCloseable {
                 changes = changeFeed;
             }
             RecentWrites recentWrites = new RecentWrites(changes, metrics, RECENT_USERS_KEPT);
-            LiveFeatures features = new LiveFeatures(store, recentWrites, breaker, new FeatureDerivation(registry),
-                    refreshAfter, FEATURE_MAX_AGE, metrics, trending::itemsWritten);
+            // with heads from the topic, trending follows them instead of re-reading the list on item writes
+            LiveFeatures features = new LiveFeatures(store, recentWrites, breaker, derivation, refreshAfter,
+                    FEATURE_MAX_AGE, metrics, changeFeed != null ? () -> { } : trending::itemsWritten);
+            if (changeFeed != null) {
+                changeFeed.onHeads(heads -> {
+                    features.applyHeads(heads);
+                    trending.applyHeads(heads);
+                });
+            }
             return new StoreReads(breaker, trending, changeFeed, features, recentWrites);
         } catch (InterruptedException | RuntimeException e) {
             if (changeFeed != null) {

@@ -1,7 +1,6 @@
 package io.recsys.jobs.features;
 
 import io.recsys.kafka.KafkaConnection;
-import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureChanges;
 import io.recsys.schema.feature.FeatureRow;
 import org.apache.flink.metrics.Counter;
@@ -14,15 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Publishes which entities a committed feature-store write changed, one message per write. A message lost here
- * delays a replica's re-read of those entities until their values' maximum age; it is counted
+ * Publishes the heads (newest rows) a committed feature-store write changed, one message per write, so that API
+ * replicas update what they hold without reading the store. A message lost here delays a replica's update of those
+ * entities until their values' maximum age; it is counted
  * ({@code feature_changes_dropped}), and the store stays exact either way.
  */
 final class ChangePublisher implements AutoCloseable {
@@ -46,21 +44,17 @@ final class ChangePublisher implements AutoCloseable {
 
     /** Called once the write of {@code heads} is committed, so a replica that reads on the message sees it. */
     void publish(Collection<FeatureRow> heads) {
-        List<EntityKey> entities = new ArrayList<>(heads.size());
-        for (FeatureRow head : heads) {
-            entities.add(new EntityKey(head.entityType(), head.entityId()));
-        }
-        byte[] message = FeatureChanges.of(System.currentTimeMillis(), entities).encode();
+        byte[] message = FeatureChanges.of(System.currentTimeMillis(), heads).encode();
         try {
             producer.send(new ProducerRecord<>(topic, message), (metadata, error) -> {
                 if (error == null) {
                     published.inc();
                 } else {
-                    drop(entities.size(), error);
+                    drop(heads.size(), error);
                 }
             });
         } catch (RuntimeException e) {
-            drop(entities.size(), e);
+            drop(heads.size(), e);
         }
     }
 

@@ -42,6 +42,9 @@ public final class ApiMetrics {
             "ANN candidate lists reused for the same bundle and user history").register(registry);
     public final Counter annCacheMisses = Counter.build("recsys_ann_cache_misses_total",
             "ANN candidate lists searched in the HNSW index").register(registry);
+    public final Counter featureHeadsApplied = Counter.build("recsys_feature_heads_applied_total",
+            "Held entities whose features were derived again from a head the change feed carried, without a store read")
+            .register(registry);
     public final Counter featureWritesSeen = Counter.build("recsys_feature_writes_seen_total",
             "Entities the change feed reported with a row newer than any write it reported before: the rate at which"
                     + " the feature job's rows reach the API (a row stamped before an earlier-reported one is missed)")

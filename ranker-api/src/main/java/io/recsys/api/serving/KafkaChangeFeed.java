@@ -3,6 +3,7 @@ package io.recsys.api.serving;
 import io.recsys.kafka.KafkaConnection;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.FeatureChanges;
+import io.recsys.schema.feature.FeatureRow;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,12 +21,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The feature job's change topic, read from its end by this replica alone (no consumer group: every replica sees
  * every change), kept for {@code horizon} so {@link LiveFeatures}' looks, which reach a few seconds back, find
- * them. The store then serves only re-reads of entities a replica holds, however many replicas there are, where
- * asking the store was a scan of its latest rows per look and replica (docs/benchmarks.md).
+ * them. The messages carry the written heads, which go to {@link #onHeads}' listener as they arrive, so that the
+ * replica updates what it holds without asking the store; asking the store was a scan of its latest rows per look
+ * and replica, and then a re-read of every held entity written (docs/benchmarks.md).
  */
 public final class KafkaChangeFeed implements ChangeFeed, AutoCloseable {
 
@@ -40,6 +43,7 @@ public final class KafkaChangeFeed implements ChangeFeed, AutoCloseable {
     private final CountDownLatch atEnd = new CountDownLatch(1);
     private volatile long newest = Long.MIN_VALUE;
     private volatile boolean running = true;
+    private volatile Consumer<List<FeatureRow>> headsListener = heads -> { };
 
     public KafkaChangeFeed(KafkaConnection kafka, String topic, Duration horizon, ApiMetrics metrics) {
         this.horizonMillis = horizon.toMillis();
@@ -49,6 +53,11 @@ public final class KafkaChangeFeed implements ChangeFeed, AutoCloseable {
         this.reader = new Thread(() -> read(topic), "feature-change-feed");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** Who gets each message's heads, on the feed's thread, after its entities count as written. */
+    public void onHeads(Consumer<List<FeatureRow>> listener) {
+        this.headsListener = listener;
     }
 
     /** Waits until the feed reads from the topic's end: changes after this are seen. */
@@ -97,10 +106,11 @@ public final class KafkaChangeFeed implements ChangeFeed, AutoCloseable {
             metrics.countError(ErrorKind.FEATURE_CHANGE_MESSAGE);
             return;
         }
-        for (EntityKey entity : changes.entities()) {
-            written.merge(entity, changes.writtenAt(), Math::max);
+        for (FeatureRow head : changes.heads()) {
+            written.merge(head.key(), changes.writtenAt(), Math::max);
         }
         newest = Math.max(newest, changes.writtenAt());
+        headsListener.accept(changes.heads());
     }
 
     @Override

@@ -1,9 +1,13 @@
 package io.recsys.api.serving;
 
+import io.recsys.schema.feature.Counters;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureDerivation;
+import io.recsys.schema.feature.FeatureRow;
 import io.recsys.schema.feature.FeatureVector;
+import io.recsys.schema.feature.RowsAsOf;
+import io.recsys.store.DerivedFeatures;
 import io.recsys.store.OnlineStore;
 import io.recsys.store.StoreUnavailableException;
 
@@ -31,6 +35,11 @@ import java.util.function.Function;
  *       without a new row (a window's start sliding past old events, decay, the global prior) lags by at most
  *       that.</li>
  * </ul>
+ * With a change feed that carries the written heads (the feature job's change topic), a held item, user-category or
+ * the global entity is derived again from the new head and the window starts it holds, without a read
+ * ({@link #applyHeads}); it is re-read only once those window starts are older than {@code maxAge}, so a window's
+ * start lags by at most that, as for an entity not written, while its end is current. Users are still re-read (their recent items are
+ * not in a head).
  * Re-reading every held entity each {@code refreshAfter} instead cost more than the store can give on 2 cores once
  * a catalogue of 100k items is in use (docs/benchmarks.md). When the store fails, the request is served from what is
  * held and the registry's defaults for the rest, and says it is degraded; so does a request served entirely from
@@ -88,15 +97,20 @@ public final class LiveFeatures implements AutoCloseable {
         }
     }
 
-    /** The values of one entity as read at {@code readAt}, and what readers derived from them. */
+    /**
+     * The values of one entity, the rows they were derived from, and when those rows' window starts were read (a
+     * newer head keeps them), and what readers derived from the values.
+     */
     private static final class Held {
         private final FeatureVector vector;
+        private final RowsAsOf rows;
         private final long readAt;
         /** Racing readers may both compute and set it; either value is right. */
         private volatile Derived derived;
 
-        Held(FeatureVector vector, long readAt) {
+        Held(FeatureVector vector, RowsAsOf rows, long readAt) {
             this.vector = vector;
+            this.rows = rows;
             this.readAt = readAt;
         }
     }
@@ -130,6 +144,10 @@ public final class LiveFeatures implements AutoCloseable {
     /** Item writes already announced to {@code onItemsWritten}, within the look-back. */
     private final Map<EntityKey, Long> itemWritesSeen = new HashMap<>();
     private final Runnable onItemsWritten;
+    /** The global entity's newest rows, the prior of every item derived again from a head. */
+    private volatile RowsAsOf global;
+    /** Whether {@link #applyHeads} is fed: written entities derivable from a head need no re-read then. */
+    private volatile boolean headsApplied;
     private long newestWrite = Long.MIN_VALUE;
     /** When the store last answered a look: held values are known current only while it keeps answering. */
     private volatile long lastLook = System.currentTimeMillis();
@@ -198,13 +216,14 @@ public final class LiveFeatures implements AutoCloseable {
         Map<EntityKey, Held> fresh;
         String failure = null;
         try {
-            fresh = hold(breaker.read(() -> store.readLatest(missing)), now);
+            fresh = hold(breaker.read(() -> store.readLatestWithRows(missing)), now);
         } catch (StoreUnavailableException e) {
             metrics.countError(ErrorKind.FEATURE_STORE);
             fresh = new HashMap<>();
             for (EntityKey entity : missing) {
                 Held entry = held.get(entity);
-                fresh.put(entity, entry != null ? entry : new Held(derivation.defaults(entity, now), now));
+                fresh.put(entity, entry != null ? entry
+                        : new Held(derivation.defaults(entity, now), RowsAsOf.EMPTY, now));
             }
             failure = "feature store unavailable: " + e.getMessage();
         }
@@ -216,18 +235,104 @@ public final class LiveFeatures implements AutoCloseable {
         return new Read(entries, failure);
     }
 
-    private Map<EntityKey, Held> hold(Map<EntityKey, FeatureVector> vectors, long readAt) {
+    private Map<EntityKey, Held> hold(Map<EntityKey, DerivedFeatures> read, long readAt) {
         if (held.size() > MAX_HELD) {
             // a crude bound on memory: forget everything and let requests re-read what they need
             held.clear();
         }
         Map<EntityKey, Held> entries = new HashMap<>();
-        vectors.forEach((entity, vector) -> {
-            Held entry = new Held(vector, readAt);
-            held.put(entity, entry);
+        if (!read.isEmpty()) {
+            RowsAsOf readGlobal = read.values().iterator().next().global(); // one read: the same rows for all
+            updateGlobal(readGlobal.latest(), readGlobal);
+        }
+        read.forEach((entity, derived) -> {
+            Held fresh = new Held(derived.vector(), derived.rows(), readAt);
+            // a head applied while this read was under way is newer than what the read saw: keep it
+            Held entry = held.merge(entity, fresh, (current, read1) ->
+                    newer(current.rows.latest(), read1.rows.latest()) && derivesFromHead(entity)
+                            ? withHead(entity, read1, current.rows.latest()) : read1);
             entries.put(entity, entry);
         });
         return entries;
+    }
+
+    /**
+     * Updates held features from the heads a feature-store write committed (the change feed's messages): entities
+     * whose features follow from a head are derived again at once, users are queued for a re-read. Safe to call
+     * from the feed's thread while requests read.
+     */
+    public void applyHeads(List<FeatureRow> heads) {
+        headsApplied = true;
+        long now = System.currentTimeMillis();
+        for (FeatureRow head : heads) {
+            if (head.entityType() == EntityType.GLOBAL) {
+                updateGlobal(head, null);
+            }
+        }
+        int applied = 0;
+        for (FeatureRow head : heads) {
+            EntityKey entity = head.key();
+            Held entry = held.get(entity);
+            if (entry == null) {
+                continue;
+            }
+            if (!derivesFromHead(entity)) {
+                stale.put(entity, Boolean.TRUE);
+                continue;
+            }
+            Held updated = held.computeIfPresent(entity, (key, current) ->
+                    newer(head, current.rows.latest()) ? withHead(key, current, head) : current);
+            if (updated != entry) {
+                applied++;
+            }
+            if (updated != null && now - updated.readAt > maxAgeMillis) {
+                stale.put(entity, Boolean.TRUE);
+            }
+        }
+        metrics.featureHeadsApplied.inc(applied);
+    }
+
+    private boolean derivesFromHead(EntityKey entity) {
+        return FeatureDerivation.derivesFromRowsAlone(entity.type()) && global != null;
+    }
+
+    /** The features of {@code entity} with {@code head} as its newest row and the window starts {@code entry} holds. */
+    private Held withHead(EntityKey entity, Held entry, FeatureRow head) {
+        RowsAsOf rows = new RowsAsOf(head, entry.rows.windowStarts());
+        RowsAsOf prior = entity.type() == EntityType.GLOBAL ? rows : global;
+        FeatureVector vector = derivation.derive(entity, System.currentTimeMillis(), rows, prior, List.of(), Map.of());
+        return new Held(vector, rows, entry.readAt);
+    }
+
+    /**
+     * Keeps the newer of the held and the given global head, and the window starts of the newest read ({@code read};
+     * null for a head from the feed, which carries none). Before any read there are no starts to derive with.
+     */
+    private synchronized void updateGlobal(FeatureRow head, RowsAsOf read) {
+        RowsAsOf current = global;
+        if (read == null && current == null) {
+            return;
+        }
+        FeatureRow latest = current == null || newer(head, current.latest()) ? head : current.latest();
+        global = new RowsAsOf(latest, read != null ? read.windowStarts() : current.windowStarts());
+    }
+
+    /**
+     * Whether {@code a} is a later state of an entity than {@code b}. Counters only grow, and a row's counters grow
+     * when a late event lands at its instant, so of two rows at one instant the one with more events is newer.
+     */
+    private static boolean newer(FeatureRow a, FeatureRow b) {
+        if (a == null) {
+            return false;
+        }
+        if (b == null || a.ts() != b.ts()) {
+            return b == null || a.ts() > b.ts();
+        }
+        return events(a.counters()) > events(b.counters());
+    }
+
+    private static long events(Counters c) {
+        return c.impressions() + c.clicks() + c.views() + c.addToCarts() + c.purchases();
     }
 
     private void refresh() {
@@ -242,7 +347,7 @@ public final class LiveFeatures implements AutoCloseable {
                 }
                 long now = System.currentTimeMillis();
                 try {
-                    hold(breaker.read(() -> store.readLatest(batch)), now);
+                    hold(breaker.read(() -> store.readLatestWithRows(batch)), now);
                 } catch (RuntimeException e) {
                     batch.forEach(entity -> stale.put(entity, Boolean.TRUE)); // a write seen must not be lost
                     throw e;
@@ -261,9 +366,11 @@ public final class LiveFeatures implements AutoCloseable {
                 : newestWrite - WRITE_LOOKBACK_MILLIS;
         Map<EntityKey, Long> written = breaker.read(() -> changes.writtenSince(from));
         boolean itemsWritten = false;
+        long now = System.currentTimeMillis();
         for (Map.Entry<EntityKey, Long> write : written.entrySet()) {
             newestWrite = Math.max(newestWrite, write.getValue());
-            if (held.containsKey(write.getKey()) && firstSeen(writesSeen, write)) {
+            Held entry = held.get(write.getKey());
+            if (entry != null && firstSeen(writesSeen, write) && needsReRead(write.getKey(), entry, now)) {
                 stale.put(write.getKey(), Boolean.TRUE);
             }
             // apart from writesSeen, which must not remember a write to an entity held only after this look
@@ -276,6 +383,11 @@ public final class LiveFeatures implements AutoCloseable {
         if (itemsWritten) {
             onItemsWritten.run();
         }
+    }
+
+    /** A written entity needs a store read unless its head came with the write and its window starts are recent. */
+    private boolean needsReRead(EntityKey entity, Held entry, long now) {
+        return !headsApplied || !derivesFromHead(entity) || now - entry.readAt > maxAgeMillis;
     }
 
     /**

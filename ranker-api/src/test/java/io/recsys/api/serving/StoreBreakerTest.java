@@ -6,6 +6,8 @@ import io.recsys.schema.feature.FeatureDerivation;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.schema.feature.FeatureRow;
 import io.recsys.schema.feature.FeatureVector;
+import io.recsys.schema.feature.RowsAsOf;
+import io.recsys.store.DerivedFeatures;
 import io.recsys.store.ItemScore;
 import io.recsys.store.OnlineStore;
 import io.recsys.store.StoreUnavailableException;
@@ -212,6 +214,14 @@ class StoreBreakerTest {
             Map<EntityKey, FeatureVector> vectors = new HashMap<>();
             entities.forEach(entity -> vectors.put(entity, DERIVATION.defaults(entity, 0)));
             return vectors;
+        }
+
+        @Override
+        public Map<EntityKey, DerivedFeatures> readLatestWithRows(Collection<EntityKey> entities) {
+            Map<EntityKey, DerivedFeatures> read = new HashMap<>();
+            readLatest(entities).forEach((entity, vector) ->
+                    read.put(entity, new DerivedFeatures(vector, RowsAsOf.EMPTY, RowsAsOf.EMPTY)));
+            return read;
         }
 
         @Override

@@ -11,31 +11,44 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The entities one feature-store write changed and when it was committed: what the feature job publishes to the
- * change topic after each write, so that API replicas learn what to re-read without scanning the store. Entity
- * types go by their wire names, not ordinals, so a reordered enum cannot change a message's meaning.
+ * The newest rows (heads) one feature-store write committed, and when: what the feature job publishes to the change
+ * topic after each write. An API replica updates the features it holds from the heads without asking the store (the
+ * counters are absolute, so applying a head twice is harmless), and learns which entities to re-read where a head
+ * alone does not determine the features. Entity types go by their wire names, not ordinals, so a reordered enum
+ * cannot change a message's meaning.
  */
-public record FeatureChanges(long writtenAt, List<EntityKey> entities) {
+public record FeatureChanges(long writtenAt, List<FeatureRow> heads) {
 
-    private static final byte FORMAT = 1;
+    /** 2: heads with their counters. 1 (entity keys only) is refused: its readers and writers were never deployed. */
+    private static final byte FORMAT = 2;
 
     public FeatureChanges {
-        entities = List.copyOf(entities);
+        heads = List.copyOf(heads);
     }
 
-    public static FeatureChanges of(long writtenAt, Collection<EntityKey> entities) {
-        return new FeatureChanges(writtenAt, new ArrayList<>(entities));
+    public static FeatureChanges of(long writtenAt, Collection<FeatureRow> heads) {
+        return new FeatureChanges(writtenAt, new ArrayList<>(heads));
     }
 
     public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + entities.size() * 24);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + heads.size() * 96);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
             out.writeLong(writtenAt);
-            out.writeInt(entities.size());
-            for (EntityKey entity : entities) {
-                out.writeUTF(entity.type().wireName());
-                out.writeUTF(entity.id());
+            out.writeInt(heads.size());
+            for (FeatureRow head : heads) {
+                out.writeUTF(head.entityType().wireName());
+                out.writeUTF(head.entityId());
+                out.writeLong(head.ts());
+                Counters c = head.counters();
+                out.writeLong(c.impressions());
+                out.writeLong(c.clicks());
+                out.writeLong(c.views());
+                out.writeLong(c.addToCarts());
+                out.writeLong(c.purchases());
+                out.writeDouble(c.examinations());
+                out.writeDouble(c.decayedClicks());
+                out.writeLong(c.firstSeen());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
@@ -53,11 +66,15 @@ public record FeatureChanges(long writtenAt, List<EntityKey> entities) {
             }
             long writtenAt = in.readLong();
             int n = in.readInt();
-            List<EntityKey> entities = new ArrayList<>(n);
+            List<FeatureRow> heads = new ArrayList<>(Math.min(n, 65_536));
             for (int i = 0; i < n; i++) {
-                entities.add(new EntityKey(EntityType.fromWireName(in.readUTF()), in.readUTF()));
+                EntityType type = EntityType.fromWireName(in.readUTF());
+                String id = in.readUTF();
+                long ts = in.readLong();
+                heads.add(new FeatureRow(type, id, ts, new Counters(in.readLong(), in.readLong(), in.readLong(),
+                        in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), in.readLong())));
             }
-            return new FeatureChanges(writtenAt, entities);
+            return new FeatureChanges(writtenAt, heads);
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated feature change message", e);
         }

@@ -55,6 +55,14 @@ public final class FeatureDerivation {
         return new FeatureVector(entity, t, ordered(entity.type(), values));
     }
 
+    /**
+     * Whether an entity's features follow from its rows and the global entity's alone: all but users', whose recent
+     * items and category affinity come from their interactions.
+     */
+    public static boolean derivesFromRowsAlone(EntityType type) {
+        return type != EntityType.USER;
+    }
+
     /** The registry's defaults, served when the store has no answer (down, slow, or unknown entity). */
     public FeatureVector defaults(EntityKey entity, long t) {
         Map<String, Object> values = new LinkedHashMap<>();

@@ -10,22 +10,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FeatureChangesTest {
 
+    private static FeatureRow head(EntityKey entity, long ts, Counters counters) {
+        return new FeatureRow(entity.type(), entity.id(), ts, counters);
+    }
+
     @Test
-    void shouldDecodeWhatItEncodedForEveryEntityType() {
-        FeatureChanges changes = FeatureChanges.of(1_700_000_000_123L, List.of(EntityKey.item("i1"),
-                EntityKey.user("u-ü"), EntityKey.userCategory("u1", "news"), EntityKey.GLOBAL));
+    void shouldDecodeEveryHeadWithItsCountersForEveryEntityType() {
+        Counters counters = new Counters(7, 3, 2, 1, 1, 4.25, 2.5, 1_600_000_000_000L);
+        FeatureChanges changes = FeatureChanges.of(1_700_000_000_123L, List.of(
+                head(EntityKey.item("i1"), 1_700_000_000_000L, counters),
+                head(EntityKey.user("u-ü"), 1_699_999_999_000L, Counters.ZERO),
+                head(EntityKey.userCategory("u1", "news"), 5, counters),
+                head(EntityKey.GLOBAL, 6, counters)));
 
         assertThat(FeatureChanges.decode(changes.encode())).isEqualTo(changes);
     }
 
     @Test
     void shouldRefuseATruncatedOrForeignMessageWithAClearError() {
-        byte[] encoded = FeatureChanges.of(1, List.of(EntityKey.item("i1"))).encode();
+        byte[] encoded = FeatureChanges.of(1, List.of(head(EntityKey.item("i1"), 1, Counters.ZERO))).encode();
 
         assertThatThrownBy(() -> FeatureChanges.decode(Arrays.copyOf(encoded, encoded.length - 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
-        encoded[0] = 9;
+        encoded[0] = 1;
         assertThatThrownBy(() -> FeatureChanges.decode(encoded))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format 9");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format 1");
     }
 }
