@@ -1,7 +1,7 @@
 package io.recsys.benchmarks;
 
-import io.recsys.api.live.PrometheusText;
 import io.recsys.api.live.PrometheusText.Sample;
+import io.recsys.api.live.PrometheusText;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

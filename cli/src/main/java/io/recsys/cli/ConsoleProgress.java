@@ -39,6 +39,11 @@ final class ConsoleProgress implements Progress, AutoCloseable {
     }
 
     @Override
+    public void finish() {
+        close();
+    }
+
+    @Override
     public void close() {
         if (bar != null) {
             bar.close();

@@ -22,4 +22,8 @@ public interface Progress {
 
     /** {@code steps} of the current stage are done. */
     void done(long steps);
+
+    /** The current stage is over and no other follows for now (a drawn bar is closed). */
+    default void finish() {
+    }
 }

@@ -12,7 +12,6 @@ import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
 import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.models.bundle.BundleRegistry;
-import io.recsys.models.evaluation.ImpressionMetrics;
 import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.ranking.RankingFeatures;
 import io.recsys.models.retrieval.ItemEmbeddings;
@@ -43,7 +42,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.Function;
 
 /**

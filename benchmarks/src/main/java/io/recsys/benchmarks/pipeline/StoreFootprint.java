@@ -1,4 +1,4 @@
-package io.recsys.cli;
+package io.recsys.benchmarks.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.recsys.cli;
+package io.recsys.benchmarks.pipeline;
 
 import org.apache.commons.math3.distribution.ZipfDistribution;
 import org.apache.commons.math3.random.JDKRandomGenerator;

@@ -1,4 +1,4 @@
-package io.recsys.cli;
+package io.recsys.benchmarks.pipeline;
 
 import org.junit.jupiter.api.Test;
 

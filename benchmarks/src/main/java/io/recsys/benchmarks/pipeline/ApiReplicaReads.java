@@ -1,4 +1,4 @@
-package io.recsys.cli;
+package io.recsys.benchmarks.pipeline;
 
 import io.recsys.api.RankerApi;
 import io.recsys.api.StoreReads;
