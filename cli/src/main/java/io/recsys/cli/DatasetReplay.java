@@ -3,11 +3,10 @@ package io.recsys.cli;
 import io.recsys.datasets.Dataset;
 import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
-import io.recsys.jobs.replay.Replay;
-import io.recsys.kafka.EmbeddedKafka;
 import io.recsys.kafka.KafkaConnection;
+import io.recsys.kafka.embedded.EmbeddedKafka;
+import io.recsys.replay.Replay;
 import io.recsys.schema.feature.FeatureRegistry;
-import me.tongfei.progressbar.ProgressBar;
 
 import java.nio.file.Path;
 
@@ -30,25 +29,12 @@ final class DatasetReplay {
         }
         FeatureRegistry registry = FeatureRegistry.load();
         try (EmbeddedKafka embedded = kafka.startEmbeddedUnlessExternal(dataDir);
-             ProgressBar published = Progress.bar("publish", data.events().size());
-             ProgressBar processed = Progress.bar("in store", data.events().size())) {
+             ConsoleProgress progress = new ConsoleProgress()) {
             KafkaConnection connection = kafka.connection(embedded);
             FeatureJobSettings settings = FeatureJobSettings.defaults(dataDir.resolve("checkpoints"))
                     .withParallelism(parallelism);
-            Replay.Result result = Replay.run(data, connection, storeUrl, registry, settings, runner, rate,
-                    new Replay.Progress() {
-                        @Override
-                        public void published(long events, long total) {
-                            published.stepTo(events);
-                        }
-
-                        @Override
-                        public void processed(long events, long total) {
-                            processed.stepTo(events);
-                        }
-                    });
-            published.close();
-            processed.close();
+            Replay.Result result = Replay.run(data, connection, storeUrl, registry, settings, runner, rate, progress);
+            progress.close();
             return result;
         }
     }

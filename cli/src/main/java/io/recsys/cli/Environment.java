@@ -1,8 +1,8 @@
 package io.recsys.cli;
 
-import io.recsys.kafka.EmbeddedKafka;
 import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.KafkaPropertiesFile;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.store.FeatureStores;
 import picocli.CommandLine.Option;
 

@@ -3,21 +3,21 @@ package io.recsys.cli;
 import io.recsys.datasets.Dataset;
 import io.recsys.datasets.Datasets;
 import io.recsys.jobs.features.FeatureJobRunner;
-import io.recsys.models.training.BundleTrainer;
 import io.recsys.models.evaluation.EvaluationResult;
 import io.recsys.models.evaluation.ReportWriter;
-import io.recsys.models.evaluation.movielens.MovieLensEvaluation;
-import io.recsys.models.retrieval.HnswIndex;
 import io.recsys.models.evaluation.mind.MindEvaluation;
+import io.recsys.models.evaluation.movielens.MovieLensEvaluation;
 import io.recsys.models.evaluation.trivago.TrivagoEvaluation;
+import io.recsys.models.retrieval.HnswIndex;
+import io.recsys.models.training.BundleTrainer;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.store.FeatureStore;
 import io.recsys.store.FeatureStores;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +82,7 @@ final class EvaluateCommand implements Runnable {
             Files.createDirectories(out);
             MindEvaluation.Outcome outcome;
             try (FeatureStore features = FeatureStores.open(storeUrl, registry);
-                 ModelProgress progress = new ModelProgress()) {
+                 ConsoleProgress progress = new ConsoleProgress()) {
                 outcome = MindEvaluation.run(path, dataset, features.offline(), MindEvaluation.Settings.defaults(day),
                         Files.createTempDirectory("recsys-reranker-"), progress);
             }

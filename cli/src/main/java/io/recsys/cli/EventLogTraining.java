@@ -1,9 +1,9 @@
 package io.recsys.cli;
 
 import io.recsys.models.bundle.ModelBundle;
-import io.recsys.models.evaluation.Progress;
-import io.recsys.models.ranking.FmReranker;
 import io.recsys.models.training.BundleTrainer;
+import io.recsys.models.training.FmReranker;
+import io.recsys.progress.Progress;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRegistry;

@@ -1,10 +1,10 @@
 package io.recsys.cli;
 
 import io.recsys.jobs.features.FeedbackAttribution;
-import io.recsys.jobs.replay.EventPublisher;
+import io.recsys.kafka.EventPublisher;
 import io.recsys.models.bundle.BundleRegistry;
-import io.recsys.models.ranking.FmReranker;
 import io.recsys.models.training.BundleTrainer;
+import io.recsys.models.training.FmReranker;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.EntityKey;
@@ -52,11 +52,11 @@ final class FirstBundle {
         System.out.println("training a first bundle from " + history.size() + " simulated events of the last "
                 + HISTORY_SPAN.toHours() + " h...");
         long before = processed(store.online());
-        try (ProgressBar published = Progress.bar("publish history", history.size())) {
+        try (ProgressBar published = ConsoleProgress.bar("publish history", history.size())) {
             publisher.publish(history, 0, published::stepTo);
         }
         long counted = FeedbackAttribution.countedFor(EntityType.GLOBAL, history, registry).size();
-        try (ProgressBar processed = Progress.bar("history in store", counted)) {
+        try (ProgressBar processed = ConsoleProgress.bar("history in store", counted)) {
             long deadline = System.currentTimeMillis() + 300_000;
             while (processed(store.online()) - before < counted) {
                 if (System.currentTimeMillis() > deadline) {
@@ -73,7 +73,7 @@ final class FirstBundle {
             categories.put(item.itemId(), item.category());
         }
         BundleTrainer.Trained trained;
-        try (ModelProgress progress = new ModelProgress()) {
+        try (ConsoleProgress progress = new ConsoleProgress()) {
             trained = BundleTrainer.train(history, categories, from, now, store.offline(), FmReranker.Params.DEFAULT,
                     0.25, progress);
         }

@@ -1,6 +1,6 @@
 package io.recsys.cli;
 
-import io.recsys.jobs.replay.EventPublisher;
+import io.recsys.kafka.EventPublisher;
 import io.recsys.schema.event.Event;
 import io.recsys.simulator.Simulator;
 

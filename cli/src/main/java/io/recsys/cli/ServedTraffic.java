@@ -2,7 +2,7 @@ package io.recsys.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.recsys.jobs.replay.EventPublisher;
+import io.recsys.kafka.EventPublisher;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
 import io.recsys.simulator.Simulator;

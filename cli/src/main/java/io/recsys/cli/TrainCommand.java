@@ -1,12 +1,12 @@
 package io.recsys.cli;
 
-import io.recsys.kafka.EmbeddedKafka;
 import io.recsys.kafka.Topics;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.bundle.ModelBundle;
-import io.recsys.models.ranking.FmReranker;
 import io.recsys.models.ranking.GbdtRanker;
 import io.recsys.models.training.BundleTrainer;
+import io.recsys.models.training.FmReranker;
 import io.recsys.schema.event.ItemAttributes;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.store.FeatureStore;
@@ -15,10 +15,10 @@ import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,7 +77,7 @@ final class TrainCommand implements Callable<Integer> {
         KafkaEventLog.Read log;
         try (EmbeddedKafka embedded = kafka.startEmbeddedUnlessExternal(environment.dataDir)) {
             try (KafkaEventLog events = KafkaEventLog.open(kafka.connection(embedded), Topics.EVENTS);
-                 ProgressBar bar = Progress.bar("read event log", events.records())) {
+                 ProgressBar bar = ConsoleProgress.bar("read event log", events.records())) {
                 log = events.read(untilMillis, bar::stepTo);
             }
         }
@@ -86,7 +86,7 @@ final class TrainCommand implements Callable<Integer> {
                 log.duplicates());
         Path written;
         try (FeatureStore store = FeatureStores.open(environment.storeUrl(), registry);
-             ModelProgress progress = new ModelProgress()) {
+             ConsoleProgress progress = new ConsoleProgress()) {
             written = EventLogTraining.train(log.events(), EventLogTraining.categories(store.catalogue(), log.events()),
                     store.offline(), registry, root, name, fromMillis, untilMillis, Map.of(), progress);
         }

@@ -2,7 +2,7 @@ package io.recsys.cli;
 
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HTTPServer;
-import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.rollout.LearningLoop;
 import io.recsys.schema.feature.FeatureRegistry;

@@ -2,10 +2,11 @@ package io.recsys.cli;
 
 import io.recsys.datasets.Dataset;
 import io.recsys.jobs.features.FeatureJobSettings;
-import io.recsys.jobs.replay.Replay;
-import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.models.bundle.BundleRegistry;
 import io.recsys.models.bundle.ModelBundle;
+import io.recsys.progress.Progress;
+import io.recsys.replay.Replay;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.simulator.Simulator;
@@ -35,15 +36,7 @@ class TrainCommandTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"))) {
             Replay.run(new Dataset("sim", history, simulator.catalogue()), kafka.connection(),
                     FeatureStores.embeddedUrl(dataDir), registry,
-                    FeatureJobSettings.defaults(dataDir.resolve("checkpoints")), 0, new Replay.Progress() {
-                        @Override
-                        public void published(long events, long total) {
-                        }
-
-                        @Override
-                        public void processed(long events, long total) {
-                        }
-                    });
+                    FeatureJobSettings.defaults(dataDir.resolve("checkpoints")), 0, Progress.NONE);
         }
         long last = history.get(history.size() - 1).eventTime();
 

@@ -3,9 +3,10 @@ package io.recsys.cluster;
 import io.recsys.datasets.Dataset;
 import io.recsys.jobs.features.FeatureJobRunner;
 import io.recsys.jobs.features.FeatureJobSettings;
-import io.recsys.jobs.replay.Replay;
 import io.recsys.jobs.testing.WindowedCountAssertions;
-import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.embedded.EmbeddedKafka;
+import io.recsys.progress.Progress;
+import io.recsys.replay.Replay;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.feature.FeatureRegistry;
 import io.recsys.simulator.Simulator;
@@ -54,15 +55,7 @@ class TaskManagerFailoverTest {
             CompletableFuture<Replay.Result> replay = CompletableFuture.supplyAsync(() -> {
                 try {
                     return Replay.run(dataset, kafka.connection(), store, REGISTRY, settings, onCluster,
-                            EVENTS_PER_SECOND, new Replay.Progress() {
-                                @Override
-                                public void published(long sent, long total) {
-                                }
-
-                                @Override
-                                public void processed(long done, long total) {
-                                }
-                            });
+                            EVENTS_PER_SECOND, Progress.NONE);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

@@ -1,9 +1,9 @@
 package io.recsys.api;
 
-import io.recsys.kafka.EmbeddedKafka;
 import io.recsys.kafka.Topics;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.models.bundle.BundleRegistry;
-import io.recsys.models.bundle.SyntheticBundles;
+import io.recsys.models.training.SyntheticBundles;
 import io.recsys.schema.feature.Counters;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureRegistry;

@@ -7,7 +7,7 @@ import io.recsys.api.RankerApi;
 import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.Topics;
 import io.recsys.models.bundle.BundleRegistry;
-import io.recsys.models.bundle.SyntheticBundles;
+import io.recsys.models.training.SyntheticBundles;
 import io.recsys.schema.feature.FeatureRegistry;
 
 import java.io.IOException;

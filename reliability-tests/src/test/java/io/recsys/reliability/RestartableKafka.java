@@ -1,6 +1,6 @@
 package io.recsys.reliability;
 
-import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 
 import java.nio.file.Path;
 

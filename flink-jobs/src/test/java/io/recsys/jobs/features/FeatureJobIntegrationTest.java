@@ -1,9 +1,9 @@
 package io.recsys.jobs.features;
 
-import io.recsys.jobs.replay.EventPublisher;
 import io.recsys.jobs.testing.KafkaTestTopics;
 import io.recsys.jobs.testing.WindowedCountAssertions;
-import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.EventPublisher;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.schema.event.Decoded;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventCodec;

@@ -1,10 +1,10 @@
 package io.recsys.jobs.features;
 
-import io.recsys.jobs.replay.EventPublisher;
-import io.recsys.kafka.EmbeddedKafka;
+import io.recsys.kafka.EventPublisher;
 import io.recsys.kafka.KafkaConnection;
 import io.recsys.kafka.KafkaPropertiesFile;
 import io.recsys.kafka.Topics;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.schema.event.Event;
 import io.recsys.schema.event.EventType;
 import io.recsys.schema.feature.Counters;

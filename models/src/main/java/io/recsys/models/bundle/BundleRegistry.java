@@ -17,6 +17,11 @@ import java.util.stream.Stream;
 public final class BundleRegistry {
 
     public static final String CURRENT = "CURRENT";
+    /**
+     * The learning loop's journal of decisions, one JSON object a line, beside the bundles: the loop (training)
+     * writes it, the API shows its tail. Named here so the API need not depend on the training module.
+     */
+    public static final String LOOP_JOURNAL_FILE = "loop-journal.jsonl";
 
     private final Path root;
 

@@ -14,14 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Item embeddings on disk: a magic number, count and dimension, then each item's id and floats. */
-final class EmbeddingsFile {
+public final class EmbeddingsFile {
 
     private static final int MAGIC = 0x52454D42; // "REMB"
 
     private EmbeddingsFile() {
     }
 
-    static void write(ItemEmbeddings embeddings, Path file) throws IOException {
+    public static void write(ItemEmbeddings embeddings, Path file) throws IOException {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             out.writeInt(MAGIC);
             out.writeInt(embeddings.size());

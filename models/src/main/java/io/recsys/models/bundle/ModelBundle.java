@@ -33,11 +33,12 @@ import java.util.Optional;
  */
 public final class ModelBundle implements AutoCloseable {
 
-    static final String GBDT_FILE = "gbdt.tribuo";
-    static final String RERANKER_FILE = "reranker.onnx";
-    static final String RERANKER_SIDECAR = "reranker.json";
-    static final String EMBEDDINGS_FILE = "embeddings.bin";
-    static final String ANN_DIR = "ann";
+    // A bundle directory's layout: the training module's BundleWriter writes what load() reads.
+    public static final String GBDT_FILE = "gbdt.tribuo";
+    public static final String RERANKER_FILE = "reranker.onnx";
+    public static final String RERANKER_SIDECAR = "reranker.json";
+    public static final String EMBEDDINGS_FILE = "embeddings.bin";
+    public static final String ANN_DIR = "ann";
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -174,7 +175,8 @@ public final class ModelBundle implements AutoCloseable {
         }
     }
 
-    static String sha256(Path file) throws IOException {
+    /** The checksum the manifest records for each file, and {@link #load} checks. */
+    public static String sha256(Path file) throws IOException {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");

@@ -19,7 +19,7 @@ import java.util.Map;
  * <p>Tribuo trains XGBoost classifiers as {@code multi:softprob}: tree {@code t} adds to the margin of class
  * {@code t % classes}, and the probability of a class is the softmax of the margins.
  */
-final class FlatTrees {
+public final class FlatTrees {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,7 +66,7 @@ final class FlatTrees {
      * @param columnOfXgboostFeature for each XGBoost feature index (Tribuo's feature id), the column of the
      *                               ranking row it reads
      */
-    static FlatTrees from(Booster booster, int classes, int clickClass, int[] columnOfXgboostFeature)
+    public static FlatTrees from(Booster booster, int classes, int clickClass, int[] columnOfXgboostFeature)
             throws XGBoostError, IOException {
         String[] dump = booster.getModelDump((String) null, false, "json");
         List<Node> nodes = new ArrayList<>();
@@ -152,7 +152,7 @@ final class FlatTrees {
      * XGBoost's {@code predict(…, outputMargin = true)} returns less the constant base score, which no order
      * within a list depends on.
      */
-    double[] margin(double[][] rows) {
+    public double[] margin(double[][] rows) {
         if (classes != 1) {
             throw new IllegalStateException("a booster of " + classes + " outputs has no single margin");
         }

@@ -97,7 +97,7 @@ public final class GbdtRanker {
         return scores;
     }
 
-    static double clickProbability(Prediction<Label> prediction) {
+    public static double clickProbability(Prediction<Label> prediction) {
         Label click = prediction.getOutputScores().get(TribuoExamples.CLICK.getLabel());
         return click == null ? 0.0 : click.getScore();
     }

@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reorders the head of a ranked list with an ONNX model run by ONNX Runtime. The model can be the one trained
- * here ({@link FmReranker#export}) or any external one: its sidecar names, in input order, the features it reads
- * ({@link RankingFeatures} names, plus {@value #GBDT_SCORE} for the GBDT's probability), so a team can drop in a
+ * Reorders the head of a ranked list with an ONNX model run by ONNX Runtime. The model can be the one the training
+ * module trains ({@code io.recsys.models.training.FmReranker#export}) or any external one: its sidecar names, in
+ * input order, the features it reads ({@link RankingFeatures} names, plus {@value #GBDT_SCORE} for the GBDT's probability), so a team can drop in a
  * model trained elsewhere. One session per model, reused across requests; inputs go in as a direct FloatBuffer.
  */
 public final class OnnxReranker implements AutoCloseable {

@@ -10,17 +10,20 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Feature rows as Tribuo examples. NaN (unknown) values are left out, which XGBoost reads as missing. */
-final class TribuoExamples {
+/**
+ * Feature rows as Tribuo examples. NaN (unknown) values are left out, which XGBoost reads as missing. Public for the
+ * trainers of the training module (the ONNX head's {@code FmReranker}).
+ */
+public final class TribuoExamples {
 
-    static final LabelFactory LABELS = new LabelFactory();
-    static final Label CLICK = new Label("1");
-    static final Label NO_CLICK = new Label("0");
+    public static final LabelFactory LABELS = new LabelFactory();
+    public static final Label CLICK = new Label("1");
+    public static final Label NO_CLICK = new Label("0");
 
     private TribuoExamples() {
     }
 
-    static Example<Label> example(List<String> names, double[] row, Label label) {
+    public static Example<Label> example(List<String> names, double[] row, Label label) {
         if (row.length != names.size()) {
             throw new IllegalArgumentException("feature row of " + row.length + " values for " + names.size()
                     + " features");
@@ -34,7 +37,7 @@ final class TribuoExamples {
         return example;
     }
 
-    static List<Example<Label>> unlabeled(List<String> names, double[][] rows) {
+    public static List<Example<Label>> unlabeled(List<String> names, double[][] rows) {
         List<Example<Label>> examples = new ArrayList<>(rows.length);
         for (double[] row : rows) {
             examples.add(example(names, row, LabelFactory.UNKNOWN_LABEL));
@@ -42,7 +45,7 @@ final class TribuoExamples {
         return examples;
     }
 
-    static MutableDataset<Label> dataset(String description, List<String> names, List<double[]> rows,
+    public static MutableDataset<Label> dataset(String description, List<String> names, List<double[]> rows,
                                          List<Boolean> clicked) {
         MutableDataset<Label> dataset = new MutableDataset<>(new SimpleDataSourceProvenance(description, LABELS),
                 LABELS);

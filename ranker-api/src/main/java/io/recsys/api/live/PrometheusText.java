@@ -7,13 +7,19 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 
-/** Samples of one scrape in Prometheus' text format, and sums and maxima over their labels. */
+/**
+ * Samples of one scrape in Prometheus' text format, and sums and maxima over their labels. The one reader of that
+ * format in the system: the page's job metrics, the learning loop's arm counters and the benchmarks' scrape
+ * differences all read through it.
+ */
 public final class PrometheusText {
 
-    record Sample(String name, Map<String, String> labels, double value) {
+    /** One sample line: the series name (with a histogram's {@code _bucket} suffix), its labels and its value. */
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private final Map<String, List<Sample>> byName = new HashMap<>();
+    private final List<Sample> inOrder = new ArrayList<>();
 
     private PrometheusText() {
     }
@@ -30,6 +36,7 @@ public final class PrometheusText {
             }
             Sample sample = sample(trimmed);
             scrape.byName.computeIfAbsent(sample.name(), n -> new ArrayList<>()).add(sample);
+            scrape.inOrder.add(sample);
         }
         return scrape;
     }
@@ -80,6 +87,11 @@ public final class PrometheusText {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a Prometheus sample value: " + line, e);
         }
+    }
+
+    /** Every sample, in the order of the scrape's lines. */
+    public List<Sample> samples() {
+        return List.copyOf(inOrder);
     }
 
     /** The sum over every sample of {@code name}; empty when there is none. */

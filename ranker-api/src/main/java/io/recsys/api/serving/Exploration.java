@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
  * Exploration for off-policy evaluation: a share ε of lists gets the ranking's top m items in a uniformly random
  * order, and every impression of the head records its propensity, the probability that this policy shows that item
  * at that position: (1 − ε) · [it is the ranking's own choice there] + ε / m. With those, a different ranking's
- * clicks can be estimated from logged traffic (models/.../rollout/OffPolicyEstimate). Off (ε = 0) by default: then
+ * clicks can be estimated from logged traffic (training/.../rollout/OffPolicyEstimate). Off (ε = 0) by default: then
  * lists are untouched and impressions carry no propensity.
  */
 public final class Exploration {

@@ -2,7 +2,7 @@ package io.recsys.api.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.recsys.models.rollout.LearningLoop;
+import io.recsys.models.bundle.BundleRegistry;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -25,7 +25,7 @@ public final class LoopJournalTail {
     private final Path file;
 
     public LoopJournalTail(Path bundles) {
-        this.file = bundles.resolve(LearningLoop.JOURNAL_FILE);
+        this.file = bundles.resolve(BundleRegistry.LOOP_JOURNAL_FILE);
     }
 
     /** Up to {@code limit} decisions, newest first; none when no loop has written yet. */

@@ -2,8 +2,8 @@ package io.recsys.api.serving;
 
 import io.prometheus.client.CollectorRegistry;
 import io.recsys.models.bundle.ModelBundle;
-import io.recsys.models.bundle.SyntheticBundles;
 import io.recsys.models.ranking.RankingFeatures;
+import io.recsys.models.training.SyntheticBundles;
 import io.recsys.models.training.SyntheticLists;
 import io.recsys.schema.feature.FeatureRegistry;
 import org.junit.jupiter.api.AfterAll;

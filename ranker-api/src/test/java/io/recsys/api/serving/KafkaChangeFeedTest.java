@@ -1,7 +1,7 @@
 package io.recsys.api.serving;
 
-import io.recsys.kafka.EmbeddedKafka;
 import io.recsys.kafka.Topics;
+import io.recsys.kafka.embedded.EmbeddedKafka;
 import io.recsys.schema.feature.Counters;
 import io.recsys.schema.feature.EntityKey;
 import io.recsys.schema.feature.EntityType;

@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
  * interactions, which is what makes the fold-in cheap enough to run per request. Sums run in a fixed order, so a
  * row's result does not depend on which thread computes it.
  */
-final class ConfidenceWeightedLeastSquares {
+public final class ConfidenceWeightedLeastSquares {
 
     /** Rows per partial Gram matrix; fixed (not derived from the thread count) so the sum is reproducible. */
     private static final int GRAM_CHUNK = 1024;
@@ -26,7 +26,7 @@ final class ConfidenceWeightedLeastSquares {
     private final double alpha;
     private final double[] gramPlusRegularization;
 
-    ConfidenceWeightedLeastSquares(float[][] fixed, int dimension, double alpha, double regularization) {
+    public ConfidenceWeightedLeastSquares(float[][] fixed, int dimension, double alpha, double regularization) {
         this.fixed = fixed;
         this.dimension = dimension;
         this.alpha = alpha;
@@ -36,12 +36,12 @@ final class ConfidenceWeightedLeastSquares {
         }
     }
 
-    int dimension() {
+    public int dimension() {
         return dimension;
     }
 
     /** The vector of a row that interacted with {@code fixed[rows[e]]} at {@code weights[e]} for e in [from, to). */
-    float[] solve(int[] rows, double[] weights, int from, int to) {
+    public float[] solve(int[] rows, double[] weights, int from, int to) {
         if (from == to) {
             // With no interactions the right-hand side is zero, and so is the least-squares solution.
             return new float[dimension];

@@ -3,7 +3,7 @@ package io.recsys.api.serving.ranking;
 import io.recsys.api.serving.ApiMetrics;
 import io.recsys.api.serving.ErrorKind;
 import io.recsys.models.bundle.ModelBundle;
-import io.recsys.models.bundle.SyntheticBundles;
+import io.recsys.models.training.SyntheticBundles;
 import io.recsys.schema.feature.FeatureRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
