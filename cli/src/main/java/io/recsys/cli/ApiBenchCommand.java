@@ -156,6 +156,7 @@ final class ApiBenchCommand implements Callable<Integer> {
         FeatureRegistry registry = FeatureRegistry.load();
         results.put("items", items);
         results.put("candidates", api.candidates);
+        results.put("ann_cache_users", api.annCacheUsers);
         results.put("rerank_head", api.rerankHead);
         String storeUrl = environment.storeUrl();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(environment.dataDir.resolve("kafka"));
