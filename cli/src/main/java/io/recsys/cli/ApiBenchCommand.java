@@ -95,7 +95,7 @@ final class ApiBenchCommand implements Callable<Integer> {
         new ApiBench(new ApiBench.Settings(items, users, userPrefix, firstUser, target, loadCpus, connections, rates,
                 seconds, out, overloadSeconds, baselineSeconds, recoverySeconds, sustainableRate,
                 overloadConnections, sampleSeconds, environment.dataDir, environment.storeUrl(), api.candidates,
-                api.rerankHead, api::config)).run();
+                api.annCacheUsers, api.rerankHead, api::config)).run();
         return 0;
     }
 }

@@ -85,6 +85,11 @@ final class ApiOptions {
             description = "ANN candidates per request (default: ${DEFAULT-VALUE}).")
     int candidates;
 
+    @Option(names = "--ann-cache-users", defaultValue = "50000", paramLabel = "USERS",
+            description = "Users whose ANN candidate lists are remembered while their history stays the same; 0 "
+                    + "searches on every request (default: ${DEFAULT-VALUE}).")
+    int annCacheUsers;
+
     @Option(names = "--rerank-head", defaultValue = "100",
             description = "How many of the GBDT's top the ONNX reranker reorders (default: ${DEFAULT-VALUE}).")
     int rerankHead;
@@ -160,6 +165,7 @@ final class ApiOptions {
                 .maxQueueMillis(maxQueueMillis)
                 .featureCacheMillis(featureRefreshMillis)
                 .candidates(candidates)
+                .annCacheUsers(annCacheUsers)
                 .rerankHead(rerankHead)
                 .diversity(0.1)
                 .blockedItems(blocked)

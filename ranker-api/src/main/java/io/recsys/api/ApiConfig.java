@@ -29,6 +29,8 @@ import java.util.Set;
  *   <li>{@code featureCacheMillis}: how often the API asks the store which entities were written since: about the
  *       delay before a new event's effect on features is served (default 1000)</li>
  *   <li>{@code candidates}: ANN candidates per request, trending adds as many again for cold users (default 500)</li>
+ *   <li>{@code annCacheUsers}: users whose ANN candidate lists are remembered, so that a user asking again with the
+ *       same history skips the search; 0 searches on every request (default 50,000, ~6 KB each at 500 candidates)</li>
  *   <li>{@code rerankHead}: how many of the GBDT's top the ONNX reranker reorders (default 100)</li>
  *   <li>{@code diversity}: MMR weight of the penalty for repeating a category, 0 turns diversity off (default 0.1)</li>
  *   <li>{@code blockedItems}: items never recommended (default none)</li>
@@ -75,6 +77,7 @@ public final class ApiConfig {
     private final long maxQueueMillis;
     private final long featureCacheMillis;
     private final int candidates;
+    private final int annCacheUsers;
     private final int rerankHead;
     private final double diversity;
     private final Set<String> blockedItems;
@@ -100,6 +103,7 @@ public final class ApiConfig {
         this.maxQueueMillis = builder.maxQueueMillis;
         this.featureCacheMillis = builder.featureCacheMillis;
         this.candidates = builder.candidates;
+        this.annCacheUsers = builder.annCacheUsers;
         this.rerankHead = builder.rerankHead;
         this.diversity = builder.diversity;
         this.blockedItems = builder.blockedItems;
@@ -122,6 +126,7 @@ public final class ApiConfig {
         return new Builder(bundlesDir, storeUrl, kafka).host(host).port(port).bodyLimitBytes(bodyLimitBytes)
                 .adminToken(adminToken).corsOrigin(corsOrigin).maxInFlight(maxInFlight).workers(workers)
                 .maxQueueMillis(maxQueueMillis).featureCacheMillis(featureCacheMillis).candidates(candidates)
+                .annCacheUsers(annCacheUsers)
                 .rerankHead(rerankHead).diversity(diversity).blockedItems(blockedItems).tls(tls)
                 .rateLimit(rateLimitPerClient, trustedProxies).kafkaChangeFeed(kafkaChangeFeed)
                 .producerTokens(producerTokens).jobMetrics(jobMetrics).exploration(exploration);
@@ -177,6 +182,10 @@ public final class ApiConfig {
 
     public int candidates() {
         return candidates;
+    }
+
+    public int annCacheUsers() {
+        return annCacheUsers;
     }
 
     public int rerankHead() {
@@ -235,6 +244,7 @@ public final class ApiConfig {
         private long maxQueueMillis = 5;
         private long featureCacheMillis = 1000;
         private int candidates = 500;
+        private int annCacheUsers = 50_000;
         private int rerankHead = 100;
         private double diversity = 0.1;
         private Set<String> blockedItems = Set.of();
@@ -301,6 +311,14 @@ public final class ApiConfig {
 
         public Builder candidates(int value) {
             this.candidates = value;
+            return this;
+        }
+
+        public Builder annCacheUsers(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("annCacheUsers must be 0 (no cache) or more, not " + value);
+            }
+            this.annCacheUsers = value;
             return this;
         }
 

@@ -112,7 +112,7 @@ public final class RankerApi implements AutoCloseable {
             RecommendationService recommendations = new RecommendationService(models, reads.features(),
                     reads.trending(), new Catalogue(store.catalogue(), reads.breaker()),
                     new ImpressionLogger(impressionProducer, metrics),
-                    metrics, config.candidates(), config.rerankHead(), config.diversity(), config.blockedItems(),
+                    metrics, config.candidates(), config.annCacheUsers(), config.rerankHead(), config.diversity(), config.blockedItems(),
                     new Exploration(config.exploration().share(), config.exploration().head(), System.nanoTime()));
             live = new LiveSampler(metrics, config.jobMetrics(), Clock.systemUTC());
             // readiness reads the latest global row: the cheapest read the store has

@@ -99,7 +99,8 @@ public final class AnnBench {
                 "load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         results.put("data", Map.of("items", items, "dimension", dimension, "clusters", clusters,
                 "cluster_noise", CLUSTER_NOISE, "log_norm_spread", LOG_NORM_SPREAD, "queries", queries, "seed", seed));
-        results.put("index", "HnswIndex (Lucene 10 HNSW on int8 codes, exact re-rank)");
+        results.put("index", "HnswIndex (graph built by Lucene 10 HNSW on int8 codes, searched by PackedHnswGraph, exact "
+                + "re-rank)");
 
         ExactIndex exact = new ExactIndex(embeddings);
         for (int i = 0; i < Math.min(WARM_UP_QUERIES / 10, queries); i++) {

@@ -84,7 +84,7 @@ public final class ApiBench {
                            List<Integer> connections, List<Integer> rates, int seconds, Path out,
                            int overloadSeconds, int baselineSeconds, int recoverySeconds, int sustainableRate,
                            int overloadConnections, int sampleSeconds, Path dataDir, String storeUrl,
-                           int candidates, int rerankHead, ApiConfigs api) {
+                           int candidates, int annCacheUsers, int rerankHead, ApiConfigs api) {
     }
 
     private final int items;
@@ -148,6 +148,7 @@ public final class ApiBench {
         FeatureRegistry registry = FeatureRegistry.load();
         results.put("items", items);
         results.put("candidates", settings.candidates());
+        results.put("ann_cache_users", settings.annCacheUsers());
         results.put("rerank_head", settings.rerankHead());
         String storeUrl = settings.storeUrl();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(settings.dataDir().resolve("kafka"));

@@ -124,6 +124,21 @@ final class FrozenHnswGraph {
         return Arrays.copyOfRange(neighbours[level], offsets[level][i], offsets[level][i + 1]);
     }
 
+    /** Level {@code level}'s neighbour lists back to back, unshared with no copy: for {@link PackedHnswGraph}. */
+    int[] neighboursOnLevel(int level) {
+        return neighbours[level];
+    }
+
+    /** Where each node's list starts in {@link #neighboursOnLevel}, in {@link #nodesOnLevel} order, plus the end. */
+    int[] offsetsOnLevel(int level) {
+        return offsets[level];
+    }
+
+    /** The position of {@code node} in {@link #nodesOnLevel}; negative if it is not on {@code level}. */
+    int indexOnLevel(int level, int node) {
+        return level == 0 ? node : Arrays.binarySearch(nodesOnLevel[level], node);
+    }
+
     /** A view for one search at a time. */
     HnswGraph cursor() {
         return new Cursor();

@@ -40,11 +40,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is what leads them to the top items (Morozov and Babenko, "Non-metric similarity graphs for maximum inner
  * product search", NeurIPS 2018).
  *
- * <p>The graph is linked and walked on {@link Int8Codes byte codes} of the vectors, a quarter of their memory, with
- * Lucene's SIMD byte inner product; the walk's best {@code 2k} candidates are then re-ranked by their exact float
- * inner product, so returned scores are exact. Against floats throughout this doubled search speed at 1M items with
- * the same recall, and cut the build by a quarter (docs/benchmarks.md, "ANN retrieval"). The codes are derived
- * from the vectors on load, so the saved files hold only ids, vectors and graph.
+ * <p>The graph is linked and walked on {@link Int8Codes byte codes} of the vectors, a quarter of their memory, with a
+ * SIMD byte inner product; the walk's best {@code 2k} candidates are then re-ranked by their exact float inner
+ * product, so returned scores are exact. Against floats throughout this doubled search speed at 1M items with the
+ * same recall, and cut the build by a quarter (docs/benchmarks.md, "ANN retrieval"). Lucene builds the graph; the
+ * search is our own, on a {@link PackedHnswGraph} laid out for it. The codes are derived from the vectors on load,
+ * so the saved files hold only ids, vectors and graph.
  *
  * <p>Immutable once built or loaded; {@link #search} may be called from many threads at once.
  */
@@ -58,11 +59,14 @@ public final class HnswIndex implements VectorIndex {
     private static final int RERANK_PER_RESULT = 2;
 
     private final ItemEmbeddings items;
-    private final Int8Codes codes;
     private final FrozenHnswGraph graph;
+    private final PackedHnswGraph packed;
     private final Params params;
-    /** Each thread reuses its searcher's visited set and queue: allocating them took ~15% of a search at 1M items. */
-    private final ThreadLocal<HnswGraphSearcher> searchers;
+    /**
+     * Each thread reuses its searcher's visited array and heaps: allocating them took ~15% of a search at 1M items.
+     * A searcher holds 4 bytes per item (its visited array): 4 MB per searching thread at 1M items.
+     */
+    private final ThreadLocal<PackedHnswGraph.Searcher> searchers;
 
     /**
      * How the graph is built and searched.
@@ -102,10 +106,9 @@ public final class HnswIndex implements VectorIndex {
 
     private HnswIndex(ItemEmbeddings items, Int8Codes codes, FrozenHnswGraph graph, Params params) {
         this.items = items;
-        this.codes = codes;
         this.graph = graph;
-        this.searchers = ThreadLocal.withInitial(() -> new HnswGraphSearcher(new NeighborQueue(64, true),
-                new SparseFixedBitSet(Math.max(1, graph.size()))));
+        this.packed = PackedHnswGraph.of(graph, codes);
+        this.searchers = ThreadLocal.withInitial(packed::newSearcher);
         this.params = params;
     }
 
@@ -167,35 +170,63 @@ public final class HnswIndex implements VectorIndex {
         if (graph.size() == 0) {
             return List.of();
         }
-        int beam = Math.max(k, searchBeamWidth);
-        TopKnnCollector candidates = new TopKnnCollector(beam, Integer.MAX_VALUE);
-        try {
-            searchers.get().search(candidates, new CodeScorer(Int8Codes.encodeQuery(query), codes), graph.cursor(),
-                    null);
-        } catch (IOException e) {
-            throw new UncheckedIOException("searching an in-memory graph does no I/O", e);
-        }
-        return exactTop(query, candidates.topDocs().scoreDocs, k);
+        int[] rows = new int[(int) Math.min(Integer.MAX_VALUE, (long) RERANK_PER_RESULT * k)];
+        int found = searchers.get().search(Int8Codes.encodeQuery(query), Math.max(k, searchBeamWidth), rows);
+        return exactTop(query, rows, found, k);
     }
 
     /**
-     * The walk's best candidates by code score, re-ranked by their exact inner product with {@code query}: the best
-     * {@code k}.
+     * The same search walked by Lucene's {@link HnswGraphSearcher} on the graph as built, with the same codes and
+     * re-rank: the reference {@link PackedHnswGraph}'s walk is tested against.
      */
-    private List<ScoredItem> exactTop(float[] query, ScoreDoc[] found, int k) {
+    List<ScoredItem> searchWithLucene(float[] query, int k, int searchBeamWidth) {
+        if (graph.size() == 0) {
+            return List.of();
+        }
+        byte[] queryCode = Int8Codes.encodeQuery(query);
+        RandomVectorScorer scorer = new RandomVectorScorer() {
+            @Override
+            public float score(int row) {
+                return packed.score(queryCode, row);
+            }
+
+            @Override
+            public int maxOrd() {
+                return graph.size();
+            }
+        };
+        TopKnnCollector candidates = new TopKnnCollector(Math.max(k, searchBeamWidth), Integer.MAX_VALUE);
+        try {
+            new HnswGraphSearcher(new NeighborQueue(64, true), new SparseFixedBitSet(graph.size()))
+                    .search(candidates, scorer, graph.cursor(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("searching an in-memory graph does no I/O", e);
+        }
+        ScoreDoc[] found = candidates.topDocs().scoreDocs;
+        int[] rows = new int[Math.min(found.length, RERANK_PER_RESULT * k)];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = found[i].doc;
+        }
+        return exactTop(query, rows, rows.length, k);
+    }
+
+    /**
+     * The walk's best candidates by code score ({@code rows[0 .. found]}), re-ranked by their exact inner product
+     * with {@code query}: the best {@code k}.
+     */
+    private List<ScoredItem> exactTop(float[] query, int[] rows, int found, int k) {
         float[][] vectors = items.vectors();
-        int reranked = Math.min(found.length, RERANK_PER_RESULT * k);
         // score and position packed in one long: sorting the longs sorts by score, with no boxing
-        long[] keyed = new long[reranked];
-        for (int i = 0; i < reranked; i++) {
-            float score = VectorUtil.dotProduct(query, vectors[found[i].doc]);
+        long[] keyed = new long[found];
+        for (int i = 0; i < found; i++) {
+            float score = VectorUtil.dotProduct(query, vectors[rows[i]]);
             keyed[i] = ((long) sortableBits(score) << 32) | i;
         }
         Arrays.sort(keyed);
-        List<ScoredItem> result = new ArrayList<>(Math.min(k, reranked));
-        for (int i = reranked - 1; i >= 0 && result.size() < k; i--) {
-            int node = found[(int) keyed[i]].doc;
-            result.add(new ScoredItem(items.itemIds().get(node), Float.intBitsToFloat(unsortableBits(keyed[i]))));
+        List<ScoredItem> result = new ArrayList<>(Math.min(k, found));
+        for (int i = found - 1; i >= 0 && result.size() < k; i--) {
+            int row = rows[(int) keyed[i]];
+            result.add(new ScoredItem(items.itemIds().get(row), Float.intBitsToFloat(unsortableBits(keyed[i]))));
         }
         return result;
     }
@@ -222,12 +253,13 @@ public final class HnswIndex implements VectorIndex {
     }
 
     /**
-     * The heap this index takes, estimated from its arrays: the float vectors (kept for exact scores), their byte
-     * codes and the graph; the item ids are not counted.
+     * The heap this index takes, estimated from its arrays: the float vectors (kept for exact scores), the graph as
+     * built (kept for saving), and the search layout (byte codes, level 0 renumbered); the item ids and each
+     * searching thread's visited array (4 bytes per item) are not counted.
      */
     public long memoryBytes() {
         long vectors = (long) size() * (16 + 4L * dimension() + 4);
-        return vectors + codes.bytes() + graph.bytes();
+        return vectors + graph.bytes() + packed.bytes();
     }
 
     public Params params() {
@@ -261,7 +293,7 @@ public final class HnswIndex implements VectorIndex {
 
                 @Override
                 public float score(int node) {
-                    return codes.score(codes.code(fixed), node);
+                    return codes.score(fixed, node);
                 }
 
                 @Override
@@ -275,20 +307,6 @@ public final class HnswIndex implements VectorIndex {
         @Override
         public RandomVectorScorerSupplier copy() {
             return this;
-        }
-    }
-
-    /** Integer inner product of one query code with each item's code. */
-    private record CodeScorer(byte[] query, Int8Codes codes) implements RandomVectorScorer {
-
-        @Override
-        public float score(int node) {
-            return codes.score(query, node);
-        }
-
-        @Override
-        public int maxOrd() {
-            return codes.size();
         }
     }
 }

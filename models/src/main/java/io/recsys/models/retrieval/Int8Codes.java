@@ -1,7 +1,5 @@
 package io.recsys.models.retrieval;
 
-import org.apache.lucene.util.VectorUtil;
-
 /**
  * The items' vectors as signed bytes, one scale for every item and coordinate, for walking the graph at a quarter
  * of the float vectors' memory traffic; the few candidates a walk ends on are then ranked by their exact inner
@@ -11,17 +9,24 @@ import org.apache.lucene.util.VectorUtil;
  * per-item scale, the integer dot product of two codes is the float one times {@code scale²} plus rounding error, so
  * codes rank items as their vectors do, long vectors above short ones; that is what maximum inner product search
  * needs. Lucene's own scalar quantizers are built for its codecs (they read {@code KnnVectorValues} and keep a
- * per-vector correction), not for an in-memory array; its {@link VectorUtil#dotProduct(byte[], byte[])} is what
- * gives us the SIMD inner product.
+ * per-vector correction), not for an in-memory array.
+ *
+ * <p>All codes lie back to back in one {@code byte[]}, item i's at {@code i × dimension}, scored with
+ * {@link Int8DotProduct}: one array instead of one per item, so no per-array header or pointer, and a search's
+ * reads land in one contiguous block.
  */
 final class Int8Codes {
 
     private static final int MAX_CODE = 127;
 
-    private final byte[][] codes;
+    private final byte[] codes;
+    private final int size;
+    private final int dimension;
 
-    private Int8Codes(byte[][] codes) {
+    private Int8Codes(byte[] codes, int size, int dimension) {
         this.codes = codes;
+        this.size = size;
+        this.dimension = dimension;
     }
 
     static Int8Codes of(float[][] vectors) {
@@ -31,11 +36,16 @@ final class Int8Codes {
                 largest = Math.max(largest, Math.abs(x));
             }
         }
-        byte[][] codes = new byte[vectors.length][];
-        for (int i = 0; i < vectors.length; i++) {
-            codes[i] = encode(vectors[i], largest);
+        int dimension = vectors.length == 0 ? 0 : vectors[0].length;
+        if ((long) vectors.length * dimension > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(vectors.length + " codes of " + dimension + " bytes do not fit in one "
+                    + "array (2 GiB)");
         }
-        return new Int8Codes(codes);
+        byte[] codes = new byte[vectors.length * dimension];
+        for (int i = 0; i < vectors.length; i++) {
+            encode(vectors[i], largest, codes, i * dimension);
+        }
+        return new Int8Codes(codes, vectors.length, dimension);
     }
 
     /**
@@ -47,37 +57,51 @@ final class Int8Codes {
         for (float x : query) {
             largest = Math.max(largest, Math.abs(x));
         }
-        return encode(query, largest);
-    }
-
-    private static byte[] encode(float[] vector, float largest) {
-        byte[] code = new byte[vector.length];
-        if (largest == 0 || !Float.isFinite(largest)) {
-            return code;
-        }
-        float perUnit = MAX_CODE / largest;
-        for (int d = 0; d < vector.length; d++) {
-            code[d] = (byte) Math.max(-MAX_CODE, Math.min(MAX_CODE, Math.round(vector[d] * perUnit)));
-        }
+        byte[] code = new byte[query.length];
+        encode(query, largest, code, 0);
         return code;
     }
 
-    /** The integer inner product of {@code query}'s code with item {@code node}'s, exact in a float up to 2^24. */
-    float score(byte[] query, int node) {
-        return VectorUtil.dotProduct(query, codes[node]);
+    private static void encode(float[] vector, float largest, byte[] codes, int offset) {
+        if (largest == 0 || !Float.isFinite(largest)) {
+            return; // all zero
+        }
+        float perUnit = MAX_CODE / largest;
+        for (int d = 0; d < vector.length; d++) {
+            codes[offset + d] = (byte) Math.max(-MAX_CODE, Math.min(MAX_CODE, Math.round(vector[d] * perUnit)));
+        }
     }
 
-    byte[] code(int node) {
-        return codes[node];
+    /** The integer inner product of {@code query}'s code with item {@code item}'s. */
+    int score(byte[] query, int item) {
+        return Int8DotProduct.FASTEST.dot(query, 0, codes, item * dimension, dimension);
+    }
+
+    /** The integer inner product of two items' codes. */
+    int score(int item, int other) {
+        return Int8DotProduct.FASTEST.dot(codes, item * dimension, codes, other * dimension, dimension);
+    }
+
+    /**
+     * The codes in another order: item {@code order[i]}'s code at {@code i × dimension} of the returned array.
+     */
+    byte[] reordered(int[] order) {
+        byte[] result = new byte[codes.length];
+        for (int i = 0; i < order.length; i++) {
+            System.arraycopy(codes, order[i] * dimension, result, i * dimension, dimension);
+        }
+        return result;
     }
 
     int size() {
-        return codes.length;
+        return size;
+    }
+
+    int dimension() {
+        return dimension;
     }
 
     long bytes() {
-        long perArray = 16; // header and length
-        return codes.length * (long) Integer.BYTES + (codes.length == 0 ? 0
-                : codes.length * (perArray + ((codes[0].length + 7) & ~7L)));
+        return 16 + (long) codes.length;
     }
 }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -39,18 +38,8 @@ class HnswIndexTest {
         index = HnswIndex.build(items, HnswIndex.Params.defaults());
     }
 
-    /** Gaussian directions with norms spread several-fold, like matrix-factorisation item vectors. */
     private static ItemEmbeddings randomUnnormalised(SplittableRandom random, int count) {
-        List<String> ids = new ArrayList<>(count);
-        float[][] vectors = new float[count][DIMENSION];
-        for (int i = 0; i < count; i++) {
-            double norm = Math.exp(random.nextGaussian() * 0.5);
-            for (int d = 0; d < DIMENSION; d++) {
-                vectors[i][d] = (float) (random.nextGaussian() * norm);
-            }
-            ids.add("item-" + i);
-        }
-        return new ItemEmbeddings(ids, vectors);
+        return TestVectors.unnormalised(random, count, DIMENSION);
     }
 
     @Test

@@ -36,12 +36,12 @@ public final class RecommendationService {
 
     public RecommendationService(ServingModels models, LiveFeatures features, Trending trending, Catalogue catalogue,
                                  ImpressionLogger impressions, ApiMetrics metrics, int candidateCount,
-                                 int rerankHead, double diversity, Set<String> blocked, Exploration exploration) {
+                                 int annCacheUsers, int rerankHead, double diversity, Set<String> blocked, Exploration exploration) {
         this.models = models;
         this.impressions = impressions;
         this.metrics = metrics;
-        this.pipeline = new RankingPipeline(features, trending, catalogue, metrics, candidateCount, rerankHead,
-                diversity, blocked, exploration);
+        this.pipeline = new RankingPipeline(features, trending, catalogue, metrics, candidateCount, annCacheUsers,
+                rerankHead, diversity, blocked, exploration);
     }
 
     public Recommendation recommend(Query query) {

@@ -17,7 +17,8 @@ import java.util.List;
  * A search for 500 neighbours costs milliseconds, and a user asks again and again while their history stays the
  * same (a page, its refreshes, the next page), so this spares most searches. Lists are held as arrays (~6 KB for
  * 500 candidates, retrieval scores and the user vector included), at most {@code maxUsers} of them, forgotten when
- * unused for 10 minutes.
+ * unused for 10 minutes. With {@code maxUsers} 0 nothing is remembered: every request searches (what a cold or
+ * changed user's request costs; {@code bench api --ann-cache-users 0} measures it).
  */
 final class AnnCandidates {
 
@@ -33,11 +34,13 @@ final class AnnCandidates {
     record Neighbours(float[] userVector, String[] itemIds, double[] retrievalScores) {
     }
 
+    /** Null when nothing is remembered. */
     private final Cache<Key, Neighbours> lists;
     private final ApiMetrics metrics;
 
     AnnCandidates(int maxUsers, ApiMetrics metrics) {
-        this.lists = Caffeine.newBuilder().maximumSize(maxUsers).expireAfterAccess(Duration.ofMinutes(10)).build();
+        this.lists = maxUsers == 0 ? null
+                : Caffeine.newBuilder().maximumSize(maxUsers).expireAfterAccess(Duration.ofMinutes(10)).build();
         this.metrics = metrics;
     }
 
@@ -46,8 +49,8 @@ final class AnnCandidates {
      * interactions has an embedding (the user has no vector).
      */
     Neighbours nearest(String bundleVersion, RetrievalModel retrieval, List<WeightedItem> interactions, int k) {
-        Key key = new Key(bundleVersion, List.copyOf(interactions), k);
-        Neighbours held = lists.getIfPresent(key);
+        Key key = lists == null ? null : new Key(bundleVersion, List.copyOf(interactions), k);
+        Neighbours held = key == null ? null : lists.getIfPresent(key);
         if (held != null) {
             metrics.annCacheHits.inc();
             return held;
@@ -59,7 +62,9 @@ final class AnnCandidates {
         metrics.annCacheMisses.inc();
         List<String> ids = retrieval.nearest(userVector, k).stream().map(ScoredItem::itemId).toList();
         Neighbours found = new Neighbours(userVector, ids.toArray(String[]::new), retrieval.scores(userVector, ids));
-        lists.put(key, found);
+        if (key != null) {
+            lists.put(key, found);
+        }
         return found;
     }
 }

@@ -29,9 +29,6 @@ import java.util.Set;
  */
 public final class RankingPipeline {
 
-    /** Users whose ANN candidates are remembered: ~6 KB each at 500 candidates. */
-    private static final int ANN_CACHE_USERS = 50_000;
-
     /**
      * @param timedAs   the stage label of its time; null: not timed on its own
      * @param countedAs the stage label of the candidates it leaves; null: not counted
@@ -44,16 +41,17 @@ public final class RankingPipeline {
 
     /**
      * @param candidateCount how many candidates retrieval looks for
+     * @param annCacheUsers  users whose ANN candidates are remembered (~6 KB each at 500 candidates); 0: none
      * @param rerankHead     how many of the GBDT's best the reranker reorders; 0: none
      * @param diversity      what each earlier pick of its category costs a candidate's score
      * @param blocked        items never shown
      */
     public RankingPipeline(LiveFeatures features, Trending trending, Catalogue catalogue, ApiMetrics metrics,
-                           int candidateCount, int rerankHead, double diversity, Set<String> blocked,
+                           int candidateCount, int annCacheUsers, int rerankHead, double diversity, Set<String> blocked,
                            Exploration exploration) {
         this(metrics, List.of(
                 new Step("retrieve", "retrieve", new CandidateSources(features, trending::top,
-                        new AnnCandidates(ANN_CACHE_USERS, metrics), candidateCount)),
+                        new AnnCandidates(annCacheUsers, metrics), candidateCount)),
                 new Step("filter", "filter", new CandidateFilters(blocked)),
                 new Step("features", "features", new FeatureAssembly(features, catalogue)),
                 new Step("gbdt", null, new GbdtScoring()),

@@ -42,4 +42,18 @@ class AnnCandidatesTest {
         assertThat(metrics.annCacheMisses.get()).isEqualTo(1);
         assertThat(metrics.annCacheHits.get()).isEqualTo(1);
     }
+
+    @Test
+    void withNoUsersRememberedEveryRequestSearchesAndFindsTheSameNeighbours() {
+        AnnCandidates uncached = new AnnCandidates(0, metrics);
+        List<WeightedItem> history = List.of(new WeightedItem("x1", 1.0));
+
+        AnnCandidates.Neighbours first = uncached.nearest("v1", RETRIEVAL, history, 3);
+        AnnCandidates.Neighbours again = uncached.nearest("v1", RETRIEVAL, history, 3);
+
+        assertThat(again).isNotSameAs(first);
+        assertThat(again.itemIds()).containsExactly(first.itemIds());
+        assertThat(metrics.annCacheMisses.get()).isEqualTo(2);
+        assertThat(metrics.annCacheHits.get()).isZero();
+    }
 }
