@@ -90,9 +90,7 @@ class KafkaChangeFeedTest {
             EntityKey item = EntityKey.item("held");
             store.writer().write(List.of(row("held", now - 2_000, 1)), List.of(), List.of());
             ApiMetrics metrics = new ApiMetrics();
-            LiveFeatures features = new LiveFeatures(store.online(), feed, new StoreBreaker(3, Duration.ofSeconds(5),
-                    Clock.systemUTC(), metrics), new FeatureDerivation(REGISTRY), Duration.ofMillis(100),
-                    Duration.ofHours(1), metrics, () -> { });
+            LiveFeatures features = liveFeatures(store, feed, metrics);
             try {
                 assertThat(clicks24h(features, item)).isEqualTo(1);
 
@@ -121,9 +119,7 @@ class KafkaChangeFeedTest {
             store.writer().write(List.of(row("from-head", now - Duration.ofHours(25).toMillis(), 1, firstSeen),
                     row("from-head", now - 2_000, 2, firstSeen)), List.of(), List.of());
             ApiMetrics metrics = new ApiMetrics();
-            LiveFeatures features = new LiveFeatures(store.online(), feed, new StoreBreaker(3, Duration.ofSeconds(5),
-                    Clock.systemUTC(), metrics), new FeatureDerivation(REGISTRY), Duration.ofMillis(100),
-                    Duration.ofHours(1), metrics, () -> { });
+            LiveFeatures features = liveFeatures(store, feed, metrics);
             feed.onHeads(features::applyHeads);
             try {
                 assertThat(clicks24h(features, item)).isEqualTo(1);
@@ -153,9 +149,7 @@ class KafkaChangeFeedTest {
             EntityKey user = EntityKey.user("reader");
             store.writer().write(List.of(userRow("reader", now - 2_000)), List.of(), List.of());
             ApiMetrics metrics = new ApiMetrics();
-            LiveFeatures features = new LiveFeatures(store.online(), feed, new StoreBreaker(3, Duration.ofSeconds(5),
-                    Clock.systemUTC(), metrics), new FeatureDerivation(REGISTRY), Duration.ofMillis(100),
-                    Duration.ofHours(1), metrics, () -> { });
+            LiveFeatures features = liveFeatures(store, feed, metrics);
             feed.onHeads(features::applyHeads);
             try {
                 assertThat(features.read(List.of(user)).vector(0).number("clicks_all")).isEqualTo(1);
@@ -172,6 +166,13 @@ class KafkaChangeFeedTest {
                 features.close();
             }
         }
+    }
+
+    /** Looks every 100 ms; re-reads nothing for its age within a test (max age one hour). */
+    private static LiveFeatures liveFeatures(FeatureStore store, ChangeFeed feed, ApiMetrics metrics) {
+        return new LiveFeatures(store.online(), feed, new StoreBreaker(3, Duration.ofSeconds(5), Clock.systemUTC(),
+                metrics), new FeatureDerivation(REGISTRY), Duration.ofMillis(100), Duration.ofHours(1), metrics,
+                () -> { });
     }
 
     /** Retries {@code assertion} for up to 20 s, then fails with its last error. */
