@@ -1,6 +1,5 @@
 package io.recsys.api.serving;
 
-import io.recsys.schema.feature.Counters;
 import io.recsys.schema.feature.EntityType;
 import io.recsys.schema.feature.FeatureDerivation;
 import io.recsys.schema.feature.FeatureRow;
@@ -44,8 +43,12 @@ public final class Trending implements AutoCloseable {
     private final AtomicBoolean orderPending = new AtomicBoolean();
     private volatile long lastRefresh;
     private volatile List<String> items = List.of();
-    /** The candidates of the list: the last read's items and every item head since, each as (decayed clicks, ts). */
-    private final Map<String, FeatureRow> candidates = new HashMap<>();
+    /** The candidates of the list: the last read's items and every item head since. */
+    private final Map<String, Decayed> candidates = new HashMap<>();
+
+    /** An item's clicks decayed to {@code ts}. */
+    private record Decayed(double clicks, long ts) {
+    }
 
     /**
      * @param minRefreshMillis the least time between two reads of the list, however often items are written
@@ -84,7 +87,8 @@ public final class Trending implements AutoCloseable {
         synchronized (candidates) {
             for (FeatureRow head : heads) {
                 if (head.entityType() == EntityType.ITEM && head.counters().decayedClicks() > 0) {
-                    candidates.merge(head.entityId(), head, (held, fresh) -> fresh.ts() >= held.ts() ? fresh : held);
+                    candidates.merge(head.entityId(), new Decayed(head.counters().decayedClicks(), head.ts()),
+                            (held, fresh) -> fresh.ts() >= held.ts() ? fresh : held);
                     changed = true;
                 }
             }
@@ -105,9 +109,8 @@ public final class Trending implements AutoCloseable {
             synchronized (candidates) {
                 candidates.clear();
                 for (ItemScore item : read) {
-                    // the score is the decayed clicks valued now: a row at now holds exactly that
-                    candidates.put(item.itemId(), new FeatureRow(EntityType.ITEM, item.itemId(), now,
-                            new Counters(0, 0, 0, 0, 0, 0.0, item.score(), now)));
+                    // the score is the item's clicks decayed to now
+                    candidates.put(item.itemId(), new Decayed(item.score(), now));
                 }
             }
             order();
@@ -121,9 +124,9 @@ public final class Trending implements AutoCloseable {
         long now = System.currentTimeMillis();
         List<ItemScore> scored = new ArrayList<>();
         synchronized (candidates) {
-            for (FeatureRow row : candidates.values()) {
-                scored.add(new ItemScore(row.entityId(),
-                        derivation.popularity(row.counters().decayedClicks(), row.ts(), now)));
+            for (Map.Entry<String, Decayed> item : candidates.entrySet()) {
+                Decayed decayed = item.getValue();
+                scored.add(new ItemScore(item.getKey(), derivation.popularity(decayed.clicks(), decayed.ts(), now)));
             }
             scored.sort(OnlineStore.MOST_POPULAR_FIRST);
             if (scored.size() > DEPTH) {
